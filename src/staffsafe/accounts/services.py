@@ -1,0 +1,71 @@
+"""Writes about people: accounts, API tokens and the audit of signing in and out."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from staffsafe.accounts.models import ApiToken, User
+from staffsafe.audit.services import Action, audit_record
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+def _digest(secret: str) -> str:
+    # The secret is 256 random bits, so a fast hash is safe here and keeps API calls quick.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "", actor: User | None = None) -> str:
+    """Make a bearer token and return it once; only its digest is kept."""
+    prefix = secrets.token_hex(TOKEN_PREFIX_LENGTH // 2)
+    secret = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=_digest(secret))
+    audit_record(actor=actor or user, action=Action.CREATE, object_type="api_token",
+                 object_id=prefix, trust=user.trust, detail=f"API token for {user.username}")
+    return f"ss_{prefix}_{secret}"
+
+
+def api_token_user(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    try:
+        marker, prefix, secret = token.split("_", 2)
+    except ValueError:
+        return None
+    if marker != "ss":
+        return None
+    row = (ApiToken.objects.select_related("user", "user__trust")
+           .filter(prefix=prefix, revoked_at__isnull=True).first())
+    if row is None or not secrets.compare_digest(row.digest, _digest(secret)):
+        return None
+    return row.user if row.user.is_active else None
+
+
+def api_token_revoke(*, prefix: str, actor: User | None = None) -> bool:
+    updated = ApiToken.objects.filter(prefix=prefix, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return bool(updated)
+
+
+def record_sign_in(*, user: User, request) -> None:
+    audit_record(actor=user, action=Action.SIGN_IN, object_type="user", object_id=user.pk,
+                 trust=user.trust, request=request)
+
+
+def record_sign_out(*, user: User | None, request) -> None:
+    if user is None or not user.is_authenticated:
+        return
+    audit_record(actor=user, action=Action.SIGN_OUT, object_type="user", object_id=user.pk,
+                 trust=user.trust, request=request)
+
+
+def record_failed_sign_in(*, username: str, request) -> None:
+    known = User.objects.filter(username=username).select_related("trust").first()
+    audit_record(actor=None, actor_label=username[:150], action=Action.SIGN_IN_FAILED,
+                 object_type="user", object_id=known.pk if known else "",
+                 trust=known.trust if known else None, request=request)

@@ -1,0 +1,43 @@
+"""Writing audit events: services call `audit_record` inside their own transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from staffsafe.audit.models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str = "",
+    object_id: object = "",
+    trust: Any = None,
+    changes: dict[str, Any] | None = None,
+    detail: str = "",
+    request: HttpRequest | None = None,
+    actor_label: str = "",
+) -> AuditEvent:
+    real_actor = actor if getattr(actor, "pk", None) else None
+    return AuditEvent.objects.create(
+        actor=real_actor,
+        actor_label=actor_label or (real_actor.get_username() if real_actor else ""),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        trust=trust,
+        changes=changes or {},
+        detail=detail[:300],
+        ip_address=client_address(request),
+    )

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the same as production but with a fast password hasher."""
+
+import os
+
+os.environ.setdefault("STAFFSAFE_DEMO_MODE", "true")
+
+from staffsafe.config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+DEMO_MODE = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

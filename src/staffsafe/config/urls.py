@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from staffsafe.api.urls import api
+
+urlpatterns = [
+    path("", include("staffsafe.core.urls")),
+    path("", include("staffsafe.accounts.urls")),
+    path("", include("staffsafe.incidents.urls")),
+    path("", include("staffsafe.organisations.urls")),
+    path("", include("staffsafe.audit.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "staffsafe.core.views.bad_request"
+handler403 = "staffsafe.core.views.forbidden"
+handler404 = "staffsafe.core.views.not_found"
+handler500 = "staffsafe.core.views.server_error"

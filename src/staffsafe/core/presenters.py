@@ -1,0 +1,72 @@
+"""Turning stored values into the words and dates people read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from staffsafe.datastandard import codes
+
+_LISTS = {code_list.name: code_list for code_list in codes.ALL_CODE_LISTS}
+_LISTS.update(
+    hate_motivated=codes.YES_NO_UNKNOWN,
+    mental_health_act_detained=codes.YES_NO_UNKNOWN,
+)
+
+def code_label(code: str | None, list_name: str) -> str:
+    if not code:
+        return "Not recorded"
+    code_list = _LISTS.get(list_name)
+    return code_list.label(code) if code_list else code
+
+
+def codes_label(values: Iterable[str] | None, list_name: str) -> str:
+    values = list(values or [])
+    return ", ".join(code_label(v, list_name) for v in values) if values else "None recorded"
+
+
+def yes_no(value: bool | None) -> str:
+    return {True: "Yes", False: "No"}.get(value, "Not recorded")  # type: ignore[arg-type]
+
+
+def datetime_uk(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
+def date_uk(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def navigation(request) -> list[dict[str, object]]:
+    """The header links a person sees, by what their role lets them do."""
+    from django.urls import reverse
+
+    from staffsafe.accounts import scoping
+
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    links: list[tuple[str, str]] = []
+    if scoping.can_report(user):
+        links += [("Report an incident", "incidents:report-start"), ("My reports", "incidents:my-reports")]
+    if scoping.can_triage(user):
+        links += [("Triage", "incidents:triage"), ("Incidents", "incidents:list")]
+    if scoping.can_search_audit(user):
+        links.append(("Audit", "audit:search"))
+    if scoping.can_administer_trust(user):
+        links.append(("Organisation", "organisations:overview"))
+    if scoping.can_administer_national(user):
+        links.append(("Trusts", "organisations:trusts"))
+    return [
+        {"href": reverse(name), "text": text, "current": request.path == reverse(name)}
+        for text, name in links
+    ]

@@ -1,0 +1,65 @@
+"""The incidents router: create (idempotent), read, list and update by managers."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from staffsafe.incidents import presenters, selectors, services
+from staffsafe.incidents.schemas import IncidentIn, IncidentOut, IncidentPatch
+
+router = Router()
+
+
+class ListFilters(Schema):
+    status: str = ""
+    category: str = ""
+    unit_id: int | None = None
+    occurred_from: date | None = None
+    occurred_to: date | None = None
+
+
+@router.post("", response={200: IncidentOut, 201: IncidentOut},
+             summary="Report an incident (idempotent on `id`)")
+def create_incident(request: HttpRequest, payload: IncidentIn) -> tuple[int, dict[str, Any]]:
+    values = payload.dict(exclude={"id", "unit_id", "staff"})
+    result = services.incident_create(
+        actor=request.user, unit_id=payload.unit_id, values=values,
+        staff=[member.dict() for member in payload.staff], incident_id=payload.id,
+        request=request,
+    )
+    status = 201 if result.created else 200
+    return status, presenters.incident_document(request.user, result.incident)
+
+
+@router.get("", response=list[IncidentOut], summary="List the incidents you can see")
+@paginate(LimitOffsetPagination)
+def list_incidents(request: HttpRequest, filters: Query[ListFilters]) -> list[dict[str, Any]]:
+    incidents = selectors.incident_list(request.user, selectors.IncidentFilters(**filters.dict()))
+    return presenters.IncidentDocuments(request.user, incidents.prefetch_related(
+        "staff", "reported_by"))
+
+
+@router.get("/{incident_id}", response=IncidentOut, summary="Read one incident")
+def get_incident(request: HttpRequest, incident_id: uuid.UUID) -> dict[str, Any]:
+    incident = selectors.incident_get(request.user, incident_id, request=request)
+    return presenters.incident_document(request.user, incident)
+
+
+@router.patch("/{incident_id}", response=IncidentOut,
+              summary="Complete, correct or move on an incident (managers and leads)")
+def update_incident(request: HttpRequest, incident_id: uuid.UUID,
+                    payload: IncidentPatch) -> dict[str, Any]:
+    incident = selectors.incident_get(request.user, incident_id, request=request)
+    changes = payload.dict(exclude_unset=True, exclude={"version", "status", "staff"})
+    staff = [m.dict() for m in payload.staff] if payload.staff is not None else None
+    updated = services.incident_update(
+        actor=request.user, incident=incident, expected_version=payload.version,
+        changes=changes, staff=staff, status=payload.status, request=request,
+    )
+    return presenters.incident_document(request.user, updated)

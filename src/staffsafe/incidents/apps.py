@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "staffsafe.incidents"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,283 @@
+"""Every write to incidents. The web form, the API and the importer all come through here.
+
+Each write is one transaction that also records its audit event, so an acknowledged report is
+never lost and never half-written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from staffsafe.accounts import scoping
+from staffsafe.audit.services import Action, audit_record
+from staffsafe.datastandard import rules
+from staffsafe.incidents.models import (
+    Incident,
+    ReferenceCounter,
+    ReportDraft,
+    StaffAffected,
+    Status,
+)
+from staffsafe.organisations.models import Unit
+
+INCIDENT_FIELDS = (
+    "setting", "occurred_at", "reporter_role", "category", "method", "hate_motivated",
+    "hate_characteristics", "perpetrator_count", "perpetrator_type", "perpetrator_age_band",
+    "mental_health_act_detained", "medical_factors", "factors", "security_attended",
+    "police_informed", "police_outcome", "emergency_worker_act_applies",
+    "civil_admin_sanctions", "body_worn_camera_footage", "restrictive_intervention_followed",
+    "riddor_reportable", "riddor_reported_on", "debrief_offered",
+    "wellbeing_conversation_offered", "occupational_health_referral", "risk_assessment_updated",
+    "description", "feedback", "on_behalf_of_colleague", "confidential",
+)
+STAFF_FIELDS = (
+    "staff_group", "employment_type", "patient_facing", "lone_working", "activity", "injury",
+    "injury_severity", "treatment", "psychological_impact", "days_absent",
+)
+# Fields a reporter gives; the rest are completed by the manager in triage.
+FREE_TEXT_FIELDS = ("description", "feedback")
+NULLABLE_TEXT_DEFAULTS = {"perpetrator_age_band", "mental_health_act_detained", "police_outcome",
+                          "body_worn_camera_footage", "employment_type", "activity",
+                          "injury_severity", "treatment"}
+ALLOWED_TRANSITIONS = {
+    Status.SUBMITTED: {Status.IN_REVIEW, Status.CLOSED},
+    Status.IN_REVIEW: {Status.CLOSED},
+    Status.CLOSED: {Status.IN_REVIEW},
+}
+
+
+@dataclass
+class IncidentRejected(Exception):
+    """The request breaks a rule; `problems` say which field and why."""
+
+    problems: list[rules.Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{p.field}: {p.message}" for p in self.problems)
+
+
+class IncidentRefused(Exception):
+    """The person may not do this (another trust's unit or incident, or not their role)."""
+
+
+class IncidentIdConflict(Exception):
+    """The client-supplied id is already used by a different report."""
+
+
+class IncidentEditConflict(Exception):
+    """Someone else changed the incident since this person opened it."""
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    incident: Incident
+    created: bool
+
+
+def _text_problems(values: dict[str, Any]) -> list[rules.Problem]:
+    limit = settings.FREE_TEXT_MAX_LENGTH
+    return [
+        rules.Problem(name, f"{name.capitalize()} must be {limit:,} characters or fewer "
+                      f"(it has {len(values[name]):,}).", "too_long")
+        for name in FREE_TEXT_FIELDS
+        if isinstance(values.get(name), str) and len(values[name]) > limit
+    ]
+
+
+def _record(values: dict[str, Any], staff: list[dict[str, Any]], *, sector: str,
+            reported_at: datetime) -> dict[str, Any]:
+    return {**values, "sector": sector, "reported_at": reported_at, "staff": staff}
+
+
+def _clean_staff(staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for member in staff:
+        row = {name: member.get(name) for name in STAFF_FIELDS}
+        for name in NULLABLE_TEXT_DEFAULTS & set(row):
+            row[name] = row[name] or ""
+        cleaned.append(row)
+    return cleaned
+
+
+def _next_reference(unit: Unit, year: int) -> str:
+    counter, _ = ReferenceCounter.objects.get_or_create(trust_id=unit.trust_id, year=year)
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    number = ReferenceCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    return f"{unit.trust.ods_code}-{year}-{number:06d}"
+
+
+def _refuse_unit(actor, unit_id: object, request) -> None:
+    audit_record(actor=actor, action=Action.REFUSED, object_type="unit", object_id=unit_id,
+                 trust=getattr(actor, "trust", None), request=request,
+                 detail="Tried to report against a unit outside their trust.")
+
+
+def _replay(existing: Incident, actor) -> CreateResult:
+    if existing.reported_by_id != actor.pk:
+        raise IncidentIdConflict(str(existing.pk))
+    return CreateResult(existing, created=False)
+
+
+def _model_values(values: dict[str, Any]) -> dict[str, Any]:
+    clean = {name: values.get(name) for name in INCIDENT_FIELDS if name in values}
+    for name in NULLABLE_TEXT_DEFAULTS & set(clean):
+        clean[name] = clean[name] or ""
+    for name in ("method", "hate_characteristics", "factors", "civil_admin_sanctions"):
+        if name in clean:
+            clean[name] = list(clean[name] or [])
+    for name in FREE_TEXT_FIELDS:
+        if name in clean:
+            clean[name] = clean[name] or ""
+    return clean
+
+
+def incident_create(
+    *,
+    actor,
+    unit_id: int,
+    values: dict[str, Any],
+    staff: list[dict[str, Any]],
+    incident_id: uuid.UUID | None = None,
+    reported_at: datetime | None = None,
+    request=None,
+) -> CreateResult:
+    """Record a new incident for `actor`'s trust. Idempotent on `incident_id`."""
+    if not scoping.can_report(actor):
+        raise IncidentRefused("Only members of a trust can report incidents.")
+    incident_id = incident_id or uuid.uuid4()
+    existing = Incident.objects.filter(pk=incident_id).first()
+    if existing is not None:
+        return _replay(existing, actor)
+    unit = Unit.objects.select_related("trust").filter(pk=unit_id).first()
+    if unit is None or unit.trust_id != actor.trust_id:
+        if unit is not None:
+            _refuse_unit(actor, unit_id, request)
+        raise IncidentRejected([rules.Problem("unit", "Choose a unit from your own trust.",
+                                              "unit_in_trust", unit_id)])
+    now = timezone.now()
+    reported_at = reported_at or now
+    values = _model_values(values)
+    values["setting"] = values.get("setting") or unit.default_setting
+    staff = _clean_staff(staff)
+    problems = _text_problems(values) + rules.incident_problems(
+        _record(values, staff, sector=unit.trust.sector, reported_at=reported_at), now=now
+    )
+    if problems:
+        raise IncidentRejected(problems)
+    try:
+        with transaction.atomic():
+            incident = Incident(
+                id=incident_id, trust_id=unit.trust_id, unit=unit, reported_by=actor,
+                sector=unit.trust.sector, reported_at=reported_at, status=Status.SUBMITTED,
+                reference=_next_reference(unit, reported_at.year), **values,
+            )
+            incident.save(force_insert=True)
+            StaffAffected.objects.bulk_create(
+                [StaffAffected(incident=incident, **member) for member in staff]
+            )
+            audit_record(actor=actor, action=Action.CREATE, object_type="incident",
+                         object_id=incident.pk, trust=unit.trust, request=request,
+                         detail=incident.reference)
+    except IntegrityError:
+        existing = Incident.objects.filter(pk=incident_id).first()
+        if existing is None:
+            raise
+        return _replay(existing, actor)
+    return CreateResult(incident, created=True)
+
+
+def incident_record(incident: Incident) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The incident's current values and staff rows, as the service and forms name them."""
+    values = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
+    values["status"] = incident.status
+    staff = [{name: getattr(m, name) for name in STAFF_FIELDS} for m in incident.staff.all()]
+    return values, staff
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    def plain(value: Any) -> Any:
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+    return {
+        name: [plain(before.get(name)), plain(after[name])]
+        for name in after
+        if plain(before.get(name)) != plain(after[name])
+    }
+
+
+def _check_transition(current: str, wanted: str, record: dict[str, Any]) -> list[rules.Problem]:
+    if wanted == current:
+        return []
+    if wanted not in ALLOWED_TRANSITIONS.get(current, set()):
+        return [rules.Problem("status", f"An incident cannot move from {current} to {wanted}.",
+                              "transition", wanted)]
+    if wanted == Status.CLOSED:
+        return rules.completeness_problems(record)
+    return []
+
+
+def incident_update(
+    *,
+    actor,
+    incident: Incident,
+    expected_version: int,
+    changes: dict[str, Any],
+    staff: list[dict[str, Any]] | None = None,
+    status: str | None = None,
+    request=None,
+) -> Incident:
+    """Complete, correct or move an incident on. Refuses a stale version rather than overwrite."""
+    if not scoping.can_manage_incident(actor, incident):
+        raise IncidentRefused("Only the unit's manager or the trust's lead can change this.")
+    before, before_staff = incident_record(incident)
+    after = {**before, **_model_values(changes)}
+    after_staff = _clean_staff(staff) if staff is not None else before_staff
+    wanted = status or incident.status
+    record = _record(after, after_staff, sector=incident.sector, reported_at=incident.reported_at)
+    problems = (_text_problems(after) + rules.incident_problems(record, now=timezone.now())
+                + _check_transition(incident.status, wanted, record))
+    if problems:
+        raise IncidentRejected(problems)
+    after["status"] = wanted
+    difference = _diff(before, after)
+    if after_staff != before_staff:
+        difference["staff"] = [before_staff, after_staff]
+    if not difference:
+        return incident
+    with transaction.atomic():
+        fields = {k: v for k, v in after.items() if k in INCIDENT_FIELDS or k == "status"}
+        if "feedback" in difference:
+            fields["feedback_at"] = timezone.now()
+        updated = Incident.objects.filter(pk=incident.pk, version=expected_version).update(
+            version=F("version") + 1, updated_at=timezone.now(), **fields
+        )
+        if updated == 0:
+            raise IncidentEditConflict(str(incident.pk))
+        if staff is not None:
+            incident.staff.all().delete()
+            StaffAffected.objects.bulk_create(
+                [StaffAffected(incident_id=incident.pk, **member) for member in after_staff]
+            )
+        audit_record(actor=actor, action=Action.CHANGE, object_type="incident",
+                     object_id=incident.pk, trust=incident.trust, changes=difference,
+                     request=request, detail=incident.reference)
+    return Incident.objects.prefetch_related("staff").get(pk=incident.pk)
+
+
+def report_draft_save(*, user, answers: dict[str, Any]) -> ReportDraft:
+    draft, _ = ReportDraft.objects.get_or_create(user=user)
+    draft.answers = {**draft.answers, **answers}
+    draft.save(update_fields=["answers", "updated_at"])
+    return draft
+
+
+def report_draft_discard(*, user) -> None:
+    ReportDraft.objects.filter(user=user).delete()
