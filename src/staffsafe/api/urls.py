@@ -23,6 +23,9 @@ api = NinjaAPI(
     "staff. Authenticate with `Authorization: Bearer <token>`.",
     auth=BearerToken(),
     urls_namespace="api",
+    # The interactive docs page loads scripts from a CDN, which an NHS network may block;
+    # the OpenAPI document itself is served at /api/v1/openapi.json.
+    docs_url=None,
 )
 api.add_router("/incidents", incidents_router, tags=["incidents"])
 
