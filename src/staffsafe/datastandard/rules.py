@@ -111,7 +111,7 @@ def _date_problems(record: Mapping[str, Any], now: datetime) -> list[Problem]:
     if isinstance(reported, datetime) and reported.tzinfo and reported > now:
         problems.append(Problem("reported_at", "The report cannot be dated in the future.",
                                 "not_future", reported.isoformat()))
-    if isinstance(occurred, datetime) and isinstance(reported, datetime):
+    if isinstance(occurred, datetime) and isinstance(reported, datetime) and not problems:
         if occurred.tzinfo and reported.tzinfo and reported < occurred:
             problems.append(Problem("reported_at", "The report cannot be before the incident "
                                     "happened.", "reported_after_occurred", reported.isoformat()))
@@ -121,7 +121,8 @@ def _date_problems(record: Mapping[str, Any], now: datetime) -> list[Problem]:
 def _incident_cross_field(record: Mapping[str, Any]) -> list[Problem]:
     problems = []
     category = record.get("category")
-    if record.get("method") and category != "physical_assault":
+    # An unknown category is already reported; don't pile a cascade of errors on top of it.
+    if record.get("method") and category in codes.CATEGORY and category != "physical_assault":
         problems.append(Problem("method", "Method is recorded only for a physical assault.",
                                 "method_only_with_physical_assault", record.get("method")))
     if record.get("hate_characteristics") and record.get("hate_motivated") != "yes":

@@ -1,13 +1,12 @@
 """The incidents router: create (idempotent), read, list and update by managers."""
 
-from __future__ import annotations
 
 import uuid
 from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from staffsafe.incidents import presenters, selectors, services
@@ -26,15 +25,15 @@ class ListFilters(Schema):
 
 @router.post("", response={200: IncidentOut, 201: IncidentOut},
              summary="Report an incident (idempotent on `id`)")
-def create_incident(request: HttpRequest, payload: IncidentIn) -> tuple[int, dict[str, Any]]:
+def create_incident(request: HttpRequest, payload: IncidentIn) -> Status:
     values = payload.dict(exclude={"id", "unit_id", "staff"})
     result = services.incident_create(
         actor=request.user, unit_id=payload.unit_id, values=values,
         staff=[member.dict() for member in payload.staff], incident_id=payload.id,
         request=request,
     )
-    status = 201 if result.created else 200
-    return status, presenters.incident_document(request.user, result.incident)
+    document = presenters.incident_document(request.user, result.incident)
+    return Status(201 if result.created else 200, document)
 
 
 @router.get("", response=list[IncidentOut], summary="List the incidents you can see")

@@ -1,6 +1,5 @@
 """API schemas built from the data standard's code lists, so the API can't drift from it."""
 
-from __future__ import annotations
 
 import uuid
 from datetime import date

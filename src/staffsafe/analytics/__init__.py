@@ -1,0 +1,1 @@
+"""Pure analytics core: SPC, rates, funnel limits and disclosure control (no Django)."""

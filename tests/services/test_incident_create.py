@@ -1,0 +1,108 @@
+"""incident_create: one service for the form, the API and the importer."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from staffsafe.audit.models import AuditEvent
+from staffsafe.incidents import services
+from staffsafe.incidents.models import Incident, StaffAffected
+from tests.factories import incident_values, make_incident, staff_member
+
+
+def test_create_records_the_incident_its_staff_and_an_audit_event(world):
+    incident = make_incident(world.reporter, world.ward)
+    assert incident.reference == f"RAA-{timezone.now().year}-000001"
+    assert incident.status == "submitted"
+    assert incident.sector == "acute"
+    assert incident.setting == "inpatient_ward"  # from the unit when the reporter skips it
+    assert incident.staff.count() == 1
+    event = AuditEvent.objects.get(action="create", object_id=str(incident.pk))
+    assert event.actor == world.reporter and event.trust == world.trust
+
+
+def test_references_count_up_per_trust(world, other_world):
+    first = make_incident(world.reporter, world.ward)
+    second = make_incident(world.reporter, world.ward)
+    other = make_incident(other_world.reporter, other_world.ward)
+    assert [first.reference[-6:], second.reference[-6:]] == ["000001", "000002"]
+    assert other.reference.startswith("RBB-") and other.reference.endswith("000001")
+
+
+def test_the_same_id_twice_makes_one_incident(world):
+    incident_id = uuid.uuid4()
+    kwargs = dict(actor=world.reporter, unit_id=world.ward.pk, values=incident_values(),
+                  staff=[staff_member()], incident_id=incident_id)
+    first = services.incident_create(**kwargs)
+    again = services.incident_create(**kwargs)
+    assert first.created and not again.created
+    assert again.incident.pk == first.incident.pk
+    assert Incident.objects.count() == 1 and StaffAffected.objects.count() == 1
+
+
+def test_someone_else_reusing_an_id_is_refused(world):
+    incident = make_incident(world.reporter, world.ward)
+    with pytest.raises(services.IncidentIdConflict):
+        services.incident_create(actor=world.colleague, unit_id=world.ward.pk,
+                                 values=incident_values(), staff=[staff_member()],
+                                 incident_id=incident.pk)
+
+
+def test_another_trusts_unit_is_refused_and_audited(world, other_world):
+    with pytest.raises(services.IncidentRejected) as rejected:
+        make_incident(world.reporter, other_world.ward)
+    assert [p.field for p in rejected.value.problems] == ["unit"]
+    assert Incident.objects.count() == 0
+    assert AuditEvent.objects.filter(action="refused", actor=world.reporter,
+                                     object_type="unit").count() == 1
+
+
+def test_bad_input_writes_nothing(world):
+    with pytest.raises(services.IncidentRejected) as rejected:
+        make_incident(world.reporter, world.ward,
+                      occurred_at=timezone.now() + timedelta(days=1),
+                      staff=[staff_member(staff_group="astronaut")])
+    assert sorted(p.field for p in rejected.value.problems) == [
+        "occurred_at", "staff[0].staff_group"]
+    assert Incident.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+def test_oversized_free_text_is_refused(world, settings):
+    with pytest.raises(services.IncidentRejected) as rejected:
+        make_incident(world.reporter, world.ward,
+                      description="x" * (settings.FREE_TEXT_MAX_LENGTH + 1))
+    assert [p.rule for p in rejected.value.problems] == ["too_long"]
+
+
+def test_national_roles_cannot_report(world, national_analyst):
+    with pytest.raises(services.IncidentRefused):
+        make_incident(national_analyst, world.ward)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_of_one_id_make_one_incident(world):
+    incident_id = uuid.uuid4()
+    results, errors = [], []
+
+    def submit():
+        try:
+            results.append(services.incident_create(
+                actor=world.reporter, unit_id=world.ward.pk, values=incident_values(),
+                staff=[staff_member()], incident_id=incident_id))
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(r.created for r in results) == 1
+    assert Incident.objects.filter(pk=incident_id).count() == 1
