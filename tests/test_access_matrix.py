@@ -1,0 +1,196 @@
+"""Every route × every role × own trust / other trust, each with its expected answer.
+
+The expected answers are written here as rules; the cases are generated from them. A route added
+to the application without a rule here makes `test_every_route_is_in_the_matrix` fail, so no
+route can escape the matrix. Zero leaks: no answer to a request about the other trust's incident
+ever contains that incident's reference.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from staffsafe.accounts.services import api_token_create
+from staffsafe.api.urls import api
+from tests.factories import make_incident
+
+ROLES = ["anonymous", "reporter", "manager", "lead", "trust_admin", "national_analyst",
+         "national_admin"]
+TRUST_ROLES = {"reporter", "manager", "lead", "trust_admin"}
+SCOPES = ["own", "other"]
+
+
+def anyone(ok: int = 200):
+    return lambda role, scope: ok
+
+
+def signed_in(ok: int = 200):
+    return lambda role, scope: 302 if role == "anonymous" else ok
+
+
+def only(roles: set[str], ok: int = 200):
+    return lambda role, scope: 302 if role == "anonymous" else (ok if role in roles else 403)
+
+
+def trust_member(ok: int = 200):
+    return only(TRUST_ROLES, ok)
+
+
+def own_report_page(role, scope):
+    """Pages about one report, seen by the person who made it."""
+    if role == "anonymous":
+        return 302
+    return 200 if scope == "own" and role == "reporter" else 404
+
+
+def incident_page(role, scope):
+    if role == "anonymous":
+        return 302
+    if scope == "other" or role not in ("reporter", "manager", "lead"):
+        return 404
+    return 302 if role == "reporter" else 200  # the reporter is sent to their own view
+
+
+def api_read(role, scope):
+    if role == "anonymous":
+        return 401
+    return 200 if scope == "own" and role in ("reporter", "manager", "lead") else 404
+
+
+def api_update(role, scope):
+    status = api_read(role, scope)
+    return 403 if status == 200 and role == "reporter" else status
+
+
+def api_create(role, scope):
+    if role == "anonymous":
+        return 401
+    if role not in TRUST_ROLES:
+        return 403
+    return 201 if scope == "own" else 422
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    path: str  # {incident} and {page} are filled in per case
+    expect: object
+
+
+WEB = [
+    Route("core:home", "GET", "/", signed_in()),
+    Route("core:accessibility", "GET", "/accessibility/", anyone()),
+    Route("core:privacy", "GET", "/privacy/", anyone()),
+    Route("accounts:sign-in", "GET", "/sign-in/",
+          lambda role, scope: 200 if role == "anonymous" else 302),
+    Route("accounts:sign-out", "GET", "/sign-out/", anyone(405)),
+    Route("accounts:personas", "GET", "/demo/personas/", anyone()),
+    Route("incidents:report-start", "GET", "/report/", trust_member(302)),
+    Route("incidents:report-discard", "GET", "/report/discard/",
+          lambda role, scope: 302 if role == "anonymous" else 405),
+    Route("incidents:report-page", "GET", "/report/what-happened/", trust_member()),
+    Route("incidents:report-done", "GET", "/reports/{incident}/submitted/", own_report_page),
+    Route("incidents:my-reports", "GET", "/my-reports/", trust_member()),
+    Route("incidents:my-report", "GET", "/my-reports/{incident}/", own_report_page),
+    Route("incidents:triage", "GET", "/triage/", only({"manager", "lead"})),
+    Route("incidents:list", "GET", "/incidents/", only({"manager", "lead"})),
+    Route("incidents:detail", "GET", "/incidents/{incident}/", incident_page),
+    Route("audit:search", "GET", "/audit/", only({"lead"})),
+    Route("organisations:overview", "GET", "/organisation/", only({"trust_admin"})),
+    Route("organisations:site-add", "GET", "/organisation/sites/add/", only({"trust_admin"})),
+    Route("organisations:unit-add", "GET", "/organisation/units/add/", only({"trust_admin"})),
+    Route("organisations:headcount-set", "GET", "/organisation/headcounts/set/",
+          only({"trust_admin"})),
+    Route("organisations:csv-upload", "GET", "/organisation/upload/", only({"trust_admin"})),
+    Route("organisations:trusts", "GET", "/trusts/", only({"national_admin"})),
+    Route("organisations:trust-add", "GET", "/trusts/add/", only({"national_admin"})),
+    Route("api:openapi-json", "GET", "/api/v1/openapi.json", anyone()),
+]
+API = [
+    Route("GET /incidents", "GET", "/api/v1/incidents",
+          lambda role, scope: 401 if role == "anonymous" else 200),
+    Route("POST /incidents", "POST", "/api/v1/incidents", api_create),
+    Route("GET /incidents/{incident_id}", "GET", "/api/v1/incidents/{incident}", api_read),
+    Route("PATCH /incidents/{incident_id}", "PATCH", "/api/v1/incidents/{incident}", api_update),
+]
+ROUTES = WEB + API
+
+
+def _web_route_names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _web_route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    web = {name for name in _web_route_names(get_resolver().url_patterns)
+           if not name.startswith("api:") or name == "api:openapi-json"}
+    schema = api.get_openapi_schema()
+    api_routes = {f"{method.upper()} {path.removeprefix('/api/v1')}"
+                  for path, methods in schema["paths"].items() for method in methods}
+    assert web == {r.name for r in WEB}
+    assert api_routes == {r.name for r in API}
+
+
+@pytest.fixture
+def people(world, other_world, national_analyst, national_admin):
+    return {
+        "anonymous": None, "reporter": world.reporter, "manager": world.manager,
+        "lead": world.lead, "trust_admin": world.trust_admin,
+        "national_analyst": national_analyst, "national_admin": national_admin,
+    }
+
+
+def _body(route: Route, unit) -> str | None:
+    if route.method == "POST":
+        return json.dumps({
+            "id": str(uuid.uuid4()), "unit_id": unit.pk,
+            "occurred_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+            "reporter_role": "victim", "category": "verbal_abuse_threat",
+            "perpetrator_type": "member_of_public",
+            "staff": [{"staff_group": "admin_clerical", "injury": False}],
+        })
+    if route.method == "PATCH":
+        return json.dumps({"version": 1, "feedback": "Matrix check"})
+    return None
+
+
+def _request(client, route: Route, user, incident, unit):
+    path = route.path.format(incident=incident.pk)
+    headers = {}
+    if user is not None:
+        if route.path.startswith("/api/v1/incidents"):
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {api_token_create(user=user)}"
+        else:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    body = _body(route, unit)
+    return client.generic(route.method, path, body or "", content_type="application/json",
+                          **headers)
+
+
+CASES = [(route, role, scope) for route in ROUTES for role in ROLES for scope in SCOPES]
+
+
+@pytest.mark.parametrize(("route", "role", "scope"), CASES,
+                         ids=[f"{r.method} {r.path} {role} {scope}" for r, role, scope in CASES])
+def test_access(client, world, other_world, people, route, role, scope):
+    own = make_incident(world.reporter, world.ward)
+    other = make_incident(other_world.reporter, other_world.ward)
+    incident, unit = (own, world.ward) if scope == "own" else (other, other_world.ward)
+    response = _request(client, route, people[role], incident, unit)
+    expected = route.expect(role, scope)
+    assert response.status_code == expected, response.content[:300]
+    assert other.reference.encode() not in response.content, "another trust's incident leaked"
