@@ -43,3 +43,7 @@ def test_demo_refuses_without_demo_mode(db, settings):
     settings.DEMO_MODE = False
     with pytest.raises(CommandError, match="STAFFSAFE_DEMO_MODE"):
         call_command("demo")
+
+
+def test_models_and_migrations_agree(db):
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -91,7 +91,8 @@ def test_a_date_in_the_future_is_refused(world, client_for):
 
 def test_an_impossible_date_and_time_are_explained(world, client_for):
     response = client_for(world.reporter).post("/report/what-happened/", page_one(
-        world.ward, **{"occurred_date-day": 31, "occurred_date-month": 2, "occurred_time": "25:00"}))
+        world.ward, **{"occurred_date-day": 31, "occurred_date-month": 2,
+                       "occurred_time": "25:00"}))
     html = response.content.decode()
     assert "The date must be a real date" in html
     assert "Enter a time like 14:30" in html

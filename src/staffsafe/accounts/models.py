@@ -41,8 +41,8 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(role__in=[r.value for r in NATIONAL_ROLES], trust__isnull=True)
-                    | models.Q(role__in=[r.value for r in TRUST_ROLES], trust__isnull=False)
+                    models.Q(role__in=sorted(r.value for r in NATIONAL_ROLES), trust__isnull=True)
+                    | models.Q(role__in=sorted(r.value for r in TRUST_ROLES), trust__isnull=False)
                 ),
                 name="trust_roles_have_a_trust_national_roles_do_not",
             )
@@ -62,3 +62,6 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix} ({self.user})"

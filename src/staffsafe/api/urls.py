@@ -8,13 +8,13 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from staffsafe.api.auth import BearerToken
 from staffsafe.incidents.api import router as incidents_router
+from staffsafe.incidents.selectors import IncidentNotFound
 from staffsafe.incidents.services import (
     IncidentEditConflict,
     IncidentIdConflict,
     IncidentRefused,
     IncidentRejected,
 )
-from staffsafe.incidents.selectors import IncidentNotFound
 
 api = NinjaAPI(
     title="StaffSafe API",

@@ -19,10 +19,12 @@ def _url(name: str, *args: object, **kwargs: object) -> str:
 def environment(**options: object) -> Environment:
     loader = options.pop("loader", None)
     options["undefined"] = ChainableUndefined
-    options.setdefault("autoescape", True)
+    options["autoescape"] = True
     nhsuk_loader = PackageLoader("nhsuk_frontend_jinja", "templates")
-    env = Environment(loader=ChoiceLoader([loader, nhsuk_loader]) if loader else nhsuk_loader,
-                      extensions=["jinja2.ext.do"], **options)  # type: ignore[arg-type]
+    env = Environment(  # noqa: S701 - autoescape is set True in options above
+        loader=ChoiceLoader([loader, nhsuk_loader]) if loader else nhsuk_loader,
+        extensions=["jinja2.ext.do"], **options,  # type: ignore[arg-type]
+    )
     env.globals.update(
         url=_url,
         static=static,

@@ -24,9 +24,11 @@ SECRET_KEY = os.environ.get("STAFFSAFE_SECRET_KEY", "")
 if not SECRET_KEY:
     if not (DEBUG or DEMO_MODE):
         raise RuntimeError("Set STAFFSAFE_SECRET_KEY (or STAFFSAFE_DEMO_MODE=true for the demo).")
-    SECRET_KEY = "demo-only-not-secret-" + "x" * 40  # noqa: S105 - demo and development only
+    SECRET_KEY = "demo-only-not-secret-" + "x" * 40
 
-ALLOWED_HOSTS = [h for h in os.environ.get("STAFFSAFE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("STAFFSAFE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -4,9 +4,10 @@ import os
 
 os.environ.setdefault("STAFFSAFE_DEMO_MODE", "true")
 
-from staffsafe.config.settings import *  # noqa: E402,F403
+from staffsafe.config.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+# Speed only; production uses Argon2 (see settings.py).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEMO_MODE = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' 'nonce-{nonce}'; "
-    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'self'"
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    "script-src 'self' 'nonce-{nonce}'; font-src 'self'; connect-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
 )
 
 
@@ -28,5 +28,6 @@ class SecurityHeadersMiddleware:
                 "Content-Security-Policy",
                 CONTENT_SECURITY_POLICY.format(nonce=request.csp_nonce),  # type: ignore[attr-defined]
             )
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault("Permissions-Policy",
+                                    "camera=(), microphone=(), geolocation=()")
         return response

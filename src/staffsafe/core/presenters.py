@@ -57,7 +57,8 @@ def navigation(request) -> list[dict[str, object]]:
         return []
     links: list[tuple[str, str]] = []
     if scoping.can_report(user):
-        links += [("Report an incident", "incidents:report-start"), ("My reports", "incidents:my-reports")]
+        links += [("Report an incident", "incidents:report-start"),
+                  ("My reports", "incidents:my-reports")]
     if scoping.can_triage(user):
         links += [("Triage", "incidents:triage"), ("Incidents", "incidents:list")]
     if scoping.can_search_audit(user):

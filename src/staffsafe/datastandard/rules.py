@@ -111,10 +111,10 @@ def _date_problems(record: Mapping[str, Any], now: datetime) -> list[Problem]:
     if isinstance(reported, datetime) and reported.tzinfo and reported > now:
         problems.append(Problem("reported_at", "The report cannot be dated in the future.",
                                 "not_future", reported.isoformat()))
-    if isinstance(occurred, datetime) and isinstance(reported, datetime) and not problems:
-        if occurred.tzinfo and reported.tzinfo and reported < occurred:
-            problems.append(Problem("reported_at", "The report cannot be before the incident "
-                                    "happened.", "reported_after_occurred", reported.isoformat()))
+    if (isinstance(occurred, datetime) and isinstance(reported, datetime) and not problems
+            and occurred.tzinfo and reported.tzinfo and reported < occurred):
+        problems.append(Problem("reported_at", "The report cannot be before the incident "
+                                "happened.", "reported_after_occurred", reported.isoformat()))
     return problems
 
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from staffsafe.accounts.models import Role, User
-from staffsafe.datastandard import codes
 from staffsafe.incidents import services as incident_services
 from staffsafe.organisations import services as org_services
 from staffsafe.organisations.models import Trust, Unit
@@ -185,7 +184,8 @@ def _incident_values(rng: random.Random, spec: DemoTrust, occurred: datetime) ->
 def _staff(rng: random.Random, spec: DemoTrust, category: str) -> list[dict[str, Any]]:
     injured = category in ("physical_assault", "sexual_assault") and rng.random() < 0.45
     return [{
-        "staff_group": rng.choices(list(spec.headcounts), weights=list(spec.headcounts.values()))[0],
+        "staff_group": rng.choices(list(spec.headcounts),
+                                   weights=list(spec.headcounts.values()))[0],
         "injury": injured, "lone_working": rng.random() < (0.3 if spec.sector != "acute" else 0.08),
         "injury_severity": rng.choices(["low", "moderate", "severe"], [70, 25, 5])[0]
         if injured else "",

@@ -107,6 +107,9 @@ class StaffAffected(models.Model):
     class Meta:
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.staff_group} ({self.incident_id})"
+
 
 class ReportDraft(models.Model):
     """A report in progress, kept on the server so an interrupted reporter loses nothing."""
@@ -117,6 +120,9 @@ class ReportDraft(models.Model):
     draft_id = models.UUIDField(default=uuid.uuid4)
     answers = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Draft by {self.user}"
 
 
 class ReferenceCounter(models.Model):
@@ -130,3 +136,6 @@ class ReferenceCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["trust", "year"], name="one_counter_per_trust_year")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.trust_id}/{self.year}: {self.last}"

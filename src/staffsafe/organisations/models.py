@@ -83,3 +83,6 @@ class Headcount(models.Model):
                 fields=["trust", "staff_group", "month"], name="one_headcount_per_group_month"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_group} {self.month:%Y-%m}: {self.headcount}"

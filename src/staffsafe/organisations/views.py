@@ -25,7 +25,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     _trust_admin(request)
     return render(request, "organisations/overview.jinja", {
         "page_title": "Organisation", "trust": request.user.trust,
-        "sites": selectors.sites_for(request.user), "units": selectors.admin_units_for(request.user),
+        "sites": selectors.sites_for(request.user),
+        "units": selectors.admin_units_for(request.user),
         "headcounts": selectors.headcounts_for(request.user)[:60],
     })
 
