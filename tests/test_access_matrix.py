@@ -58,6 +58,14 @@ def incident_page(role, scope):
     return 302 if role == "reporter" else 200  # the reporter is sent to their own view
 
 
+def person_page(role, scope):
+    if role == "anonymous":
+        return 302
+    if role != "trust_admin":
+        return 403
+    return 200 if scope == "own" else 404
+
+
 def api_read(role, scope):
     if role == "anonymous":
         return 401
@@ -81,7 +89,7 @@ def api_create(role, scope):
 class Route:
     name: str
     method: str
-    path: str  # {incident} and {page} are filled in per case
+    path: str  # {incident} and {colleague} (its reporter) are filled in per case
     expect: object
 
 
@@ -110,6 +118,9 @@ WEB = [
     Route("organisations:headcount-set", "GET", "/organisation/headcounts/set/",
           only({"trust_admin"})),
     Route("organisations:csv-upload", "GET", "/organisation/upload/", only({"trust_admin"})),
+    Route("accounts:people", "GET", "/organisation/people/", only({"trust_admin"})),
+    Route("accounts:person-add", "GET", "/organisation/people/add/", only({"trust_admin"})),
+    Route("accounts:person-edit", "GET", "/organisation/people/{colleague}/", person_page),
     Route("organisations:trusts", "GET", "/trusts/", only({"national_admin"})),
     Route("organisations:trust-add", "GET", "/trusts/add/", only({"national_admin"})),
     Route("api:openapi-json", "GET", "/api/v1/openapi.json", anyone()),
@@ -169,7 +180,7 @@ def _body(route: Route, unit) -> str | None:
 
 
 def _request(client, route: Route, user, incident, unit):
-    path = route.path.format(incident=incident.pk)
+    path = route.path.format(incident=incident.pk, colleague=incident.reported_by_id)
     headers = {}
     if user is not None:
         if route.path.startswith("/api/v1/incidents"):

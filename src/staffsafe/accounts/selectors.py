@@ -22,3 +22,13 @@ def persona_by_username(username: str) -> User | None:
 
 def user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username).first()
+
+
+def people_for(admin) -> QuerySet[User]:
+    """The people of a trust administrator's own trust."""
+    from staffsafe.accounts.scoping import can_administer_trust
+
+    if not can_administer_trust(admin):
+        return User.objects.none()
+    return (User.objects.filter(trust_id=admin.trust_id).prefetch_related("units")
+            .order_by("last_name", "first_name", "username"))

@@ -69,3 +69,55 @@ def record_failed_sign_in(*, username: str, request) -> None:
     audit_record(actor=None, actor_label=username[:150], action=Action.SIGN_IN_FAILED,
                  object_type="user", object_id=known.pk if known else "",
                  trust=known.trust if known else None, request=request)
+
+
+def _check_trust_role(role: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from staffsafe.accounts.models import TRUST_ROLES
+
+    if role not in TRUST_ROLES:
+        raise ValidationError({"role": "Choose a role within the trust."})
+
+
+@transaction.atomic
+def user_create(*, actor: User, username: str, first_name: str, last_name: str, email: str,
+                role: str, staff_group: str, unit_ids: list[int], password: str) -> User:
+    """A trust administrator adds a person to their own trust."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    _check_trust_role(role)
+    user = User(username=username.strip(), first_name=first_name.strip(),
+                last_name=last_name.strip(), email=email.strip(), role=role,
+                staff_group=staff_group, trust=actor.trust)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.units.set(actor.trust.units.filter(pk__in=unit_ids))
+    audit_record(actor=actor, action=Action.CREATE, object_type="user", object_id=user.pk,
+                 trust=actor.trust, detail=f"{user.username} as {user.get_role_display()}")
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, role: str, staff_group: str, unit_ids: list[int],
+                is_active: bool) -> User:
+    _check_trust_role(role)
+    before = {"role": user.role, "staff_group": user.staff_group, "is_active": user.is_active,
+              "units": sorted(user.units.values_list("pk", flat=True))}
+    units = list(actor.trust.units.filter(pk__in=unit_ids))
+    after = {"role": role, "staff_group": staff_group, "is_active": is_active,
+             "units": sorted(u.pk for u in units)}
+    user.role, user.staff_group, user.is_active = role, staff_group, is_active
+    user.save(update_fields=["role", "staff_group", "is_active"])
+    user.units.set(units)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:
+        audit_record(actor=actor, action=Action.CHANGE, object_type="user", object_id=user.pk,
+                     trust=actor.trust, changes=changes, detail=user.username)
+    return user

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from staffsafe.accounts import selectors
-from staffsafe.accounts.forms import SignInForm
+from staffsafe.accounts import scoping, selectors, services
+from staffsafe.accounts.forms import EditPersonForm, NewPersonForm, SignInForm
+from staffsafe.organisations import selectors as organisation_selectors
 
 
 class SignInView(LoginView):
@@ -42,3 +47,61 @@ def personas(request: HttpRequest) -> HttpResponse:
         return redirect("core:home")
     return render(request, "accounts/personas.jinja",
                   {"page_title": "Choose a demo person", "personas": selectors.personas()})
+
+
+def _trust_admin(request: HttpRequest) -> None:
+    if not scoping.can_administer_trust(request.user):
+        raise PermissionDenied
+
+
+def _add_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
+    for field, problems in getattr(error, "message_dict", {"": error.messages}).items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    _trust_admin(request)
+    return render(request, "accounts/people.jinja", {
+        "page_title": "People", "people": selectors.people_for(request.user)})
+
+
+@login_required
+def person_add(request: HttpRequest) -> HttpResponse:
+    _trust_admin(request)
+    units = organisation_selectors.unit_choices_for(request.user)
+    form = NewPersonForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.user_create(actor=request.user, unit_ids=data.pop("units"), **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{person.display_name} can now sign in.")
+            return redirect("accounts:people")
+    return render(request, "accounts/person_form.jinja", {"form": form,
+                                                          "page_title": "Add a person"})
+
+
+@login_required
+def person_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    _trust_admin(request)
+    person = get_object_or_404(selectors.people_for(request.user), pk=user_id)
+    units = organisation_selectors.unit_choices_for(request.user)
+    initial = {"role": person.role, "staff_group": person.staff_group,
+               "is_active": person.is_active,
+               "units": list(person.units.values_list("pk", flat=True))}
+    form = EditPersonForm(request.POST or None, initial=initial, units=units)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.user_update(actor=request.user, user=person, unit_ids=data.pop("units"),
+                                 **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{person.display_name} has been updated.")
+            return redirect("accounts:people")
+    return render(request, "accounts/person_form.jinja", {
+        "form": form, "person": person, "page_title": f"Change {person.display_name}"})

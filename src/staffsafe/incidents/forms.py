@@ -41,7 +41,7 @@ def _multi(code_list: codes.CodeList, label: str, help_text: str = "") -> forms.
 class WhatHappenedForm(forms.Form):
     """Page 1: what, when and where (three mandatory questions)."""
 
-    category = _choice(codes.CATEGORY, "What happened?", required=True,
+    category = _choice(codes.CATEGORY, "What kind of incident was it?", required=True,
                        message="Select what happened")
     occurred_date = DateField(label="When did it happen?", help_text="For example, 27 3 2026")
     occurred_time = TimeField(label="At about what time?", help_text="For example, 14:30 or 2pm")
