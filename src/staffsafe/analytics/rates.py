@@ -110,7 +110,9 @@ def _checked(counts: Any, denominators: Any, name: str) -> tuple[np.ndarray, np.
             np.asarray(counts, dtype=np.float64), np.asarray(denominators, dtype=np.float64)
         )
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name}s and denominators must be numbers of matching shape: {exc}") from None
+        raise ValueError(
+            f"{name}s and denominators must be numbers of matching shape: {exc}"
+        ) from None
     if not (np.isfinite(x).all() and np.isfinite(n).all()):
         raise ValueError(f"{name}s and denominators must be finite numbers (no NaN, no missing)")
     if (x < 0).any():

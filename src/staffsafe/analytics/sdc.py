@@ -49,10 +49,10 @@ Interval = tuple[int, int]
 
 
 class _NotPublished(Enum):
-    TOKEN = "not published"
+    MARK = "not published"
 
 
-NOT_PUBLISHED = _NotPublished.TOKEN
+NOT_PUBLISHED = _NotPublished.MARK
 """Marks a grand total that is not published at all (as opposed to None, suppressed)."""
 
 
@@ -127,6 +127,7 @@ class _Line:
     name: str
     members: tuple[Position, ...]
     total: Position
+    margin: bool = False  # totals against the grand total, rather than a row or column
 
 
 def _interval(value: int | None) -> Interval:
@@ -150,7 +151,9 @@ def _derived(line: _Line, target: Position, grid: dict[Position, int | None]) ->
     return total[0] - sum(s[1] for s in others), total[1] - sum(s[0] for s in others)
 
 
-def _leaks(lines: Iterable[_Line], grid: dict[Position, int | None]) -> list[tuple[Position, _Line]]:
+def _leaks(
+    lines: Iterable[_Line], grid: dict[Position, int | None]
+) -> list[tuple[Position, _Line]]:
     """Suppressed entries whose line pins them to a single value within 1-7."""
     found: list[tuple[Position, _Line]] = []
     for line in lines:
@@ -167,7 +170,7 @@ def recoverable_cells(
     published_table: Sequence[Sequence[int | None]],
     published_row_totals: Sequence[int | None],
     published_col_totals: Sequence[int | None],
-    published_grand_total: int | None | _NotPublished = NOT_PUBLISHED,
+    published_grand_total: int | _NotPublished | None = NOT_PUBLISHED,
 ) -> list[Position]:
     """Suppressed cells that a reader could work out exactly by subtraction.
 
@@ -187,7 +190,7 @@ def _published_grid(
     table: Sequence[Sequence[int | None]],
     row_totals: Sequence[int | None],
     col_totals: Sequence[int | None],
-    grand_total: int | None | _NotPublished,
+    grand_total: int | _NotPublished | None,
 ) -> tuple[dict[Position, int | None], list[_Line]]:
     """The augmented grid of published values and its additive lines."""
     rows, cols = _shape(table)
@@ -209,15 +212,15 @@ def _published_grid(
 
 def _lines(rows: int, cols: int, with_grand: bool) -> list[_Line]:
     """Rows and columns of the body; with a grand total, the two margins as lines too."""
-    lines = [
-        _Line(f"row {i}", tuple((i, j) for j in range(cols)), (i, cols)) for i in range(rows)
-    ]
+    lines = [_Line(f"row {i}", tuple((i, j) for j in range(cols)), (i, cols)) for i in range(rows)]
     lines += [
         _Line(f"column {j}", tuple((i, j) for i in range(rows)), (rows, j)) for j in range(cols)
     ]
     if with_grand:
-        lines.append(_Line("row totals", tuple((i, cols) for i in range(rows)), (rows, cols)))
-        lines.append(_Line("column totals", tuple((rows, j) for j in range(cols)), (rows, cols)))
+        row_totals = tuple((i, cols) for i in range(rows))
+        col_totals = tuple((rows, j) for j in range(cols))
+        lines.append(_Line("row totals", row_totals, (rows, cols), margin=True))
+        lines.append(_Line("column totals", col_totals, (rows, cols), margin=True))
     return lines
 
 
@@ -276,11 +279,12 @@ def protect_table(
 
     Totals default to the sums of the counts; if given they must equal those sums (the check
     relies on the table adding up). Totals get the same primary rule as cells. Secondary
-    suppression then repeats until stable: (1) any line with exactly one suppressed member gets
-    its smallest non-zero published member suppressed too; (2) any suppressed value that
-    :func:`recoverable_cells` could still recover gets another member of the line that gives it
-    away suppressed (the smallest non-zero one), or that line's total when no member is left.
-    Raises UnprotectableTableError when a line leaks whatever is suppressed.
+    suppression then repeats until stable: (1) any row or column with exactly one suppressed
+    cell gets its smallest non-zero published cell suppressed too; (2) any suppressed value that
+    :func:`recoverable_cells` could still recover gets one more value of the line that gives it
+    away suppressed: of that line's non-zero published members and its total, the one that
+    leaves the fewest leaks, smallest count first. Raises UnprotectableTableError when a line
+    leaks whatever is suppressed (a line of exactly seven 1s and zeros).
     """
     truth, lines = _true_grid(rows, row_totals, col_totals, publish_grand_total)
     grid: dict[Position, int | None] = {pos: suppress_count(v) for pos, v in truth.items()}
@@ -329,25 +333,31 @@ def _check_totals(given: Sequence[int] | None, sums: list[int], kind: str) -> No
         raise ValueError(f"{kind} totals {values} do not equal the {kind} sums {sums}")
 
 
-def _suppress_smallest(
+def _candidates(
     line: _Line, truth: dict[Position, int], grid: dict[Position, int | None]
-) -> bool:
-    """Suppress the smallest non-zero published member of the line; False if there is none."""
-    candidates = [m for m in line.members if grid[m] is not None and truth[m] > 0]
-    if not candidates:
-        return False
-    grid[min(candidates, key=lambda m: (truth[m], m))] = None
-    return True
+) -> list[Position]:
+    """Non-zero published members of a line, smallest true count first."""
+    members = [m for m in line.members if grid[m] is not None and truth[m] > 0]
+    return sorted(members, key=lambda m: (truth[m], m))
 
 
 def _single_suppression_pass(
     lines: list[_Line], truth: dict[Position, int], grid: dict[Position, int | None]
 ) -> bool:
-    """Rule (1): a lone suppressed member in a line gets a partner. True if anything changed."""
+    """Rule (1) on body rows and columns: a lone suppressed cell gets the smallest non-zero
+    published cell of its line as a partner. True if anything changed.
+
+    The margin lines (totals against the grand total) are left to the leak check: hiding a
+    total there as a reflex can make its own row read as "seven cells of 1-7 adding to 1-7".
+    """
     changed = False
     for line in lines:
+        if line.margin:
+            continue
         hidden = sum(grid[m] is None for m in line.members)
-        if hidden == 1 and _suppress_smallest(line, truth, grid):
+        candidates = _candidates(line, truth, grid)
+        if hidden == 1 and candidates:
+            grid[candidates[0]] = None
             changed = True
     return changed
 
@@ -355,14 +365,38 @@ def _single_suppression_pass(
 def _leak_pass(
     lines: list[_Line], truth: dict[Position, int], grid: dict[Position, int | None]
 ) -> bool:
-    """Rule (2): close the first remaining leak. True if something was suppressed."""
+    """Rule (2): close the first remaining leak. True if something was suppressed.
+
+    Every candidate in the leaking line (its non-zero published members, then its total) is
+    tried, and the one that leaves the fewest leaks anywhere wins, smallest count first.
+    """
     leaks = _leaks(lines, grid)
     if not leaks:
         return False
     for _, line in leaks:
-        if _suppress_smallest(line, truth, grid):
-            return True
+        options = _candidates(line, truth, grid)
         if grid[line.total] is not None and truth[line.total] > 0:
-            grid[line.total] = None
+            options.append(line.total)
+        if options:
+            grid[_least_leaky(options, lines, truth, grid)] = None
             return True
     raise UnprotectableTableError(sorted({line.name for _, line in leaks}))
+
+
+def _least_leaky(
+    options: list[Position],
+    lines: list[_Line],
+    truth: dict[Position, int],
+    grid: dict[Position, int | None],
+) -> Position:
+    """The option whose suppression leaves the fewest leaks; the smallest count on a tie."""
+    return min(options, key=lambda pos: (_leaks_if_hidden(pos, lines, grid), truth[pos]))
+
+
+def _leaks_if_hidden(
+    position: Position, lines: list[_Line], grid: dict[Position, int | None]
+) -> int:
+    """How many leaks would remain if ``position`` were suppressed too."""
+    trial = dict(grid)
+    trial[position] = None
+    return len(_leaks(lines, trial))
