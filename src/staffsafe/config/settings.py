@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "staffsafe.accounts",
     "staffsafe.incidents",
     "staffsafe.audit",
+    "staffsafe.collection",
     "staffsafe.api",
     "staffsafe.demo",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("staffsafe.incidents.urls")),
     path("", include("staffsafe.organisations.urls")),
     path("", include("staffsafe.audit.urls")),
+    path("", include("staffsafe.collection.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -1,0 +1,1 @@
+"""Returns in the national data standard: submissions, their rows and headcounts."""
