@@ -69,3 +69,17 @@ def can_administer_national(user) -> bool:
 
 def is_national(user) -> bool:
     return _signed_in(user) and user.role in (Role.NATIONAL_ANALYST, Role.NATIONAL_ADMIN)
+
+
+def can_submit_returns(user) -> bool:
+    """The trust's lead and administrator send its monthly return."""
+    return _signed_in(user) and user.role in (Role.LEAD, Role.TRUST_ADMIN) and bool(user.trust_id)
+
+
+def return_filter(user) -> Q | None:
+    """Returns a person may see: their own trust's, or every trust's for national roles."""
+    if is_national(user):
+        return Q()
+    if can_submit_returns(user):
+        return Q(trust_id=user.trust_id)
+    return None

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "staffsafe.core",
     "staffsafe.organisations",
     "staffsafe.accounts",
@@ -156,6 +158,15 @@ WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = os.environ.get(
     "STAFFSAFE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+
+# Large returns are validated and loaded by a background worker (`staffsafe db_worker`).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("STAFFSAFE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+RETURNS_DIR = DATA_DIR / "returns"
 
 # The longest free text a person can enter; longer text is refused with a located error.
 FREE_TEXT_MAX_LENGTH = 5000

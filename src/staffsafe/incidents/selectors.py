@@ -87,3 +87,13 @@ def my_reports(user) -> QuerySet[Incident]:
 
 def report_draft_for(user) -> ReportDraft | None:
     return ReportDraft.objects.filter(user=user).first()
+
+
+def incidents_reported_between(trust_id: int, start, end) -> QuerySet[Incident]:
+    """A trust's incidents reported in [start, end), for its monthly return.
+
+    Not scoped to a person: only the return builder calls it, and the return carries no names
+    and no free text.
+    """
+    return (Incident.objects.filter(trust_id=trust_id, reported_at__gte=start, reported_at__lt=end)
+            .select_related("unit__site").prefetch_related("staff").order_by("reported_at"))

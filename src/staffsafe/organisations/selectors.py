@@ -44,3 +44,9 @@ def trusts_for(user) -> QuerySet[Trust]:
     if not scoping.can_administer_national(user):
         return Trust.objects.none()
     return Trust.objects.all()
+
+
+def headcounts_for_month(trust: Trust, month) -> dict[str, int]:
+    """A trust's headcount per staff group for a month: the denominators of its return."""
+    return dict(Headcount.objects.filter(trust=trust, month=month.replace(day=1))
+                .values_list("staff_group", "headcount"))
