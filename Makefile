@@ -18,7 +18,9 @@ run: $(STAMP)
 	mkdir -p $(STAFFSAFE_DATA_DIR)
 	STAFFSAFE_DEMO_MODE=true $(BIN)/staffsafe migrate --noinput -v0
 	STAFFSAFE_DEMO_MODE=true $(BIN)/staffsafe demo
-	STAFFSAFE_DEMO_MODE=true $(BIN)/staffsafe serve --port 8000
+	@# The background worker checks and loads uploaded returns; it stops with the server.
+	STAFFSAFE_DEMO_MODE=true sh -c '$(BIN)/staffsafe db_worker -v0 & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null" EXIT INT TERM; $(BIN)/staffsafe serve --port 8000'
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -71,7 +71,7 @@ def load_rows(frame: pl.DataFrame) -> int:
 
 def _copy(frame: pl.DataFrame) -> None:
     columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
-    sql = f"COPY {connection.ops.quote_name(TABLE)} ({columns}) FROM STDIN (FORMAT csv)"  # noqa: S608
+    sql = f"COPY {connection.ops.quote_name(TABLE)} ({columns}) FROM STDIN (FORMAT csv)"
     with connection.cursor() as cursor:
         raw = cursor.cursor
         with raw.copy(sql) as copy:

@@ -39,8 +39,9 @@ class Submitted:
 
 
 def _stored_path(submission: Return) -> Path:
-    return (Path(settings.RETURNS_DIR) / submission.trust.ods_code
-            / f"{submission.period_start:%Y-%m}" / f"{submission.file_sha256}.{submission.file_format}")
+    folder = Path(settings.RETURNS_DIR) / submission.trust.ods_code
+    name = f"{submission.file_sha256}.{submission.file_format}"
+    return folder / f"{submission.period_start:%Y-%m}" / name
 
 
 def file_format_for(file_name: str) -> str:
