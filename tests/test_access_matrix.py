@@ -124,6 +124,8 @@ WEB = [
     Route("organisations:trusts", "GET", "/trusts/", only({"national_admin"})),
     Route("organisations:trust-add", "GET", "/trusts/add/", only({"national_admin"})),
     Route("api:openapi-json", "GET", "/api/v1/openapi.json", anyone()),
+    Route("collection:dictionary", "GET", "/standard/", anyone()),
+    Route("collection:standard-download", "GET", "/standard/download/datapackage.json", anyone()),
 ]
 API = [
     Route("GET /incidents", "GET", "/api/v1/incidents",

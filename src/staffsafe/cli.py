@@ -13,7 +13,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "staffsafe.config.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["staffsafe", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        execute_from_command_line(["staffsafe", *(sys.argv[1:] if argv is None else argv)])
+    except RuntimeError as error:  # settings refuse to start without what they need
+        sys.stderr.write(f"staffsafe: {error}\n")
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":
