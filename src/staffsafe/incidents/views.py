@@ -233,7 +233,9 @@ def incident_detail(request: HttpRequest, incident_id: Any) -> HttpResponse:
         "incident": incident, "form": form, "staff_forms": staff_forms, "conflict": conflict,
         "page_title": f"Incident {incident.reference}",
         "reporter": presenters.reporter_name(request.user, incident),
-        "extra_errors": _staff_errors(staff_forms),
+        "extra_errors": _staff_errors(staff_forms) + (
+            [{"text": "Someone else changed this incident: your changes have not been saved",
+              "href": "#conflict"}] if conflict else []),
         "status_tag": presenters.status_tag,
     })
 
