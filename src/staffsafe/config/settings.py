@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "staffsafe.incidents",
     "staffsafe.audit",
     "staffsafe.collection",
+    "staffsafe.analytics",
+    "staffsafe.standard",
+    "staffsafe.aftercare",
     "staffsafe.api",
     "staffsafe.demo",
 ]

@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("staffsafe.organisations.urls")),
     path("", include("staffsafe.audit.urls")),
     path("", include("staffsafe.collection.urls")),
+    path("", include("staffsafe.analytics.urls")),
+    path("", include("staffsafe.standard.urls")),
+    path("", include("staffsafe.aftercare.urls")),
     path("api/v1/", api.urls),
 ]
 
