@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from staffsafe.accounts.services import api_token_create
 from staffsafe.api.urls import api
+from staffsafe.collection.models import Return
 from tests.factories import make_incident
 
 ROLES = ["anonymous", "reporter", "manager", "lead", "trust_admin", "national_analyst",
@@ -66,6 +67,25 @@ def person_page(role, scope):
     return 200 if scope == "own" else 404
 
 
+SUBMITTERS = {"lead", "trust_admin"}
+NATIONAL = {"national_analyst", "national_admin"}
+
+
+def return_page(role, scope):
+    """A trust's return: its lead and administrator, and national roles (status, no rows)."""
+    if role == "anonymous":
+        return 302
+    if role in NATIONAL or (role in SUBMITTERS and scope == "own"):
+        return 200
+    return 404
+
+
+def returns_home(role, scope):
+    if role == "anonymous" or role in NATIONAL:
+        return 302  # national roles are sent to the national view
+    return 200 if role in SUBMITTERS else 403
+
+
 def api_read(role, scope):
     if role == "anonymous":
         return 401
@@ -89,7 +109,7 @@ def api_create(role, scope):
 class Route:
     name: str
     method: str
-    path: str  # {incident} and {colleague} (its reporter) are filled in per case
+    path: str  # {incident}, {colleague} (its reporter) and {return_id} are filled in per case
     expect: object
 
 
@@ -123,6 +143,13 @@ WEB = [
     Route("accounts:person-edit", "GET", "/organisation/people/{colleague}/", person_page),
     Route("organisations:trusts", "GET", "/trusts/", only({"national_admin"})),
     Route("organisations:trust-add", "GET", "/trusts/add/", only({"national_admin"})),
+    Route("collection:returns", "GET", "/returns/", returns_home),
+    Route("collection:return-upload", "GET", "/returns/upload/", only(SUBMITTERS)),
+    Route("collection:return-build", "GET", "/returns/build/", signed_in(405)),
+    Route("collection:return", "GET", "/returns/{return_id}/", return_page),
+    Route("collection:return-progress", "GET", "/returns/{return_id}/progress.json", return_page),
+    Route("collection:return-report", "GET", "/returns/{return_id}/report.csv", return_page),
+    Route("collection:national-returns", "GET", "/national/returns/", only(NATIONAL)),
     Route("api:openapi-json", "GET", "/api/v1/openapi.json", anyone()),
     Route("collection:dictionary", "GET", "/standard/", anyone()),
     Route("collection:standard-download", "GET", "/standard/download/datapackage.json", anyone()),
@@ -181,8 +208,9 @@ def _body(route: Route, unit) -> str | None:
     return None
 
 
-def _request(client, route: Route, user, incident, unit):
-    path = route.path.format(incident=incident.pk, colleague=incident.reported_by_id)
+def _request(client, route: Route, user, incident, unit, submission):
+    path = route.path.format(incident=incident.pk, colleague=incident.reported_by_id,
+                             return_id=submission.pk)
     headers = {}
     if user is not None:
         if route.path.startswith("/api/v1/incidents"):
@@ -194,6 +222,12 @@ def _request(client, route: Route, user, incident, unit):
                           **headers)
 
 
+def _return(trust):
+    return Return.objects.create(trust=trust, period_start=date(2026, 3, 1), source="upload",
+                                 file_name="march.csv", file_format="csv",
+                                 file_sha256=trust.ods_code * 8)
+
+
 CASES = [(route, role, scope) for route in ROUTES for role in ROLES for scope in SCOPES]
 
 
@@ -203,7 +237,8 @@ def test_access(client, world, other_world, people, route, role, scope):
     own = make_incident(world.reporter, world.ward)
     other = make_incident(other_world.reporter, other_world.ward)
     incident, unit = (own, world.ward) if scope == "own" else (other, other_world.ward)
-    response = _request(client, route, people[role], incident, unit)
+    submission = _return(world.trust if scope == "own" else other_world.trust)
+    response = _request(client, route, people[role], incident, unit, submission)
     expected = route.expect(role, scope)
     assert response.status_code == expected, response.content[:300]
     assert other.reference.encode() not in response.content, "another trust's incident leaked"

@@ -68,7 +68,8 @@ def return_submit(
             trust=trust, period_start=period_start, source=source, file_name=file_name[:255],
             file_format=file_format_for(file_name), profile=profile, file_sha256=digest,
             submitted_by=actor if getattr(actor, "pk", None) else None,
-            generated_at=generated_at, headcounts=headcounts or {},
+            # A CSV has no header of its own: it was made no later than it was received.
+            generated_at=generated_at or timezone.now(), headcounts=headcounts or {},
         )
         path = _stored_path(submission)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +119,7 @@ def _reject(submission: Return, outcome: pipeline.Outcome) -> Return:
     Return.objects.filter(pk=submission.pk).update(
         status=Return.Status.REJECTED, processed_at=timezone.now(), progress=100,
         problem_count=outcome.problem_count, row_count=outcome.row_count,
-        problems=[p.as_dict() for p in outcome.problems[:MAX_PROBLEMS_KEPT]],
+        problems=[pipeline.problem_dict(p) for p in outcome.problems[:MAX_PROBLEMS_KEPT]],
     )
     audit_record(actor=None, actor_label="StaffSafe", action=Action.CHANGE,
                  object_type="return", object_id=submission.pk, trust=submission.trust,
@@ -145,7 +146,7 @@ def _accept(submission: Return, outcome: pipeline.Outcome) -> None:
     Return.objects.filter(pk=submission.pk).update(
         status=Return.Status.ACCEPTED, processed_at=timezone.now(),
         row_count=outcome.row_count, incident_count=outcome.incident_count, problem_count=0,
-        problems=[p.as_dict() for p in outcome.warnings[:MAX_PROBLEMS_KEPT]],
+        problems=[pipeline.problem_dict(p) for p in outcome.warnings[:MAX_PROBLEMS_KEPT]],
         headcounts=outcome.headcounts, generated_at=outcome.generated_at,
         supersedes=previous[-1] if previous else None,
     )

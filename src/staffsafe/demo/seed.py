@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from staffsafe.accounts.models import Role, User
+from staffsafe.datastandard import codes
 from staffsafe.incidents import services as incident_services
 from staffsafe.organisations import services as org_services
 from staffsafe.organisations.models import Trust, Unit
@@ -131,9 +132,10 @@ def _organisation(spec: DemoTrust, admin: User | None) -> tuple[Trust, list[Unit
     today = timezone.localdate()
     for months_back in range(13):
         month = (today.replace(day=1) - timedelta(days=31 * months_back)).replace(day=1)
-        for group, count in spec.headcounts.items():
+        for group in codes.STAFF_GROUP.values:  # 0 where the trust has no such staff
+            count = spec.headcounts.get(group, 0)
             org_services.headcount_set(actor=admin, trust=trust, staff_group=group, month=month,
-                                       headcount=count + (months_back * 7) % 40)
+                                       headcount=count + (months_back * 7) % 40 if count else 0)
     return trust, units
 
 

@@ -1,0 +1,96 @@
+"""Returns are accepted whole or rejected whole; the same file twice is one return; a corrected
+return replaces the earlier one and keeps its history."""
+
+import pytest
+
+from staffsafe.audit.models import AuditEvent
+from staffsafe.collection import services
+from staffsafe.collection.models import NationalRow, Return
+from tests.collection_returns.conftest import MARCH, as_json, generated_at, headcounts
+
+
+@pytest.fixture
+def submit(django_capture_on_commit_callbacks):
+    """Submit as the lead; the background task runs when the transaction commits."""
+
+    def send(world, content, header, *, name="march.csv", profile=""):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.return_submit(
+                actor=world.lead, trust=world.trust, period_start=MARCH, file_name=name,
+                content=content, source=Return.Source.UPLOAD, profile=profile,
+                generated_at=generated_at(header), headcounts=headcounts(header),
+            )
+
+    return send
+
+
+def test_a_valid_return_is_accepted_and_loaded(world, return_file, submit):
+    content, header = return_file(40)
+    submission = submit(world, content, header).submission
+    submission.refresh_from_db()
+    assert submission.status == Return.Status.ACCEPTED, submission.problems[:3]
+    assert submission.row_count == 40 and submission.progress == 100
+    rows = NationalRow.objects.filter(submission=submission)
+    assert rows.count() == 40
+    assert rows.filter(staff_index=0).count() == submission.incident_count
+    assert AuditEvent.objects.filter(object_type="return", action="create").count() == 1
+
+
+def test_an_invalid_return_is_rejected_whole_with_located_problems(world, return_file, submit):
+    content, header = return_file(40)
+    lines = content.decode().splitlines()
+    cells = lines[3].split(",")
+    cells[list(lines[0].split(",")).index("category")] = "punching"
+    lines[3] = ",".join(cells)
+    submission = submit(world, "\n".join(lines).encode(), header).submission
+    submission.refresh_from_db()
+    assert submission.status == Return.Status.REJECTED
+    assert not NationalRow.objects.exists()
+    first = submission.problems[0]
+    assert (first["row"], first["column"], first["value"]) == ("4", "category", "punching")
+
+
+def test_the_same_file_twice_is_one_return(world, return_file, submit):
+    content, header = return_file(10)
+    first = submit(world, content, header)
+    again = submit(world, content, header, name="renamed.csv")
+    assert first.created and not again.created
+    assert again.submission.pk == first.submission.pk
+    assert Return.objects.count() == 1 and NationalRow.objects.count() == 10
+
+
+def test_a_correction_replaces_the_earlier_return_and_keeps_it(world, return_file, submit):
+    first_content, header = return_file(20, seed=1)
+    second_content, _ = return_file(30, seed=2)
+    first = submit(world, first_content, header).submission
+    second = submit(world, second_content, header, name="corrected.csv").submission
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Return.Status.SUPERSEDED
+    assert second.status == Return.Status.ACCEPTED and second.supersedes_id == first.pk
+    assert NationalRow.objects.filter(current=True).count() == 30
+    assert NationalRow.objects.filter(submission=first, current=False).count() == 20
+
+
+def test_a_json_return_is_accepted_like_a_csv_one(world, return_file, submit):
+    content, header = return_file(12)
+    submission = submit(world, as_json(content, header), header, name="march.json").submission
+    submission.refresh_from_db()
+    assert submission.status == Return.Status.ACCEPTED, submission.problems[:3]
+    assert NationalRow.objects.filter(submission=submission).count() == 12
+
+
+def test_a_return_stating_another_trust_is_rejected(world, return_file, submit):
+    content, header = return_file(10, ods="RZZ")
+    submission = submit(world, as_json(content, header), header, name="march.json").submission
+    submission.refresh_from_db()
+    assert submission.status == Return.Status.REJECTED
+    assert any(p["column"] == "organisation_ods" for p in submission.problems)
+
+
+def test_a_file_of_the_wrong_kind_is_refused_before_anything_is_stored(world):
+    with pytest.raises(services.ReturnRefused):
+        services.return_submit(actor=world.lead, trust=world.trust, period_start=MARCH,
+                               file_name="photo.png", content=b"\x89PNG....",
+                               source=Return.Source.UPLOAD)
+    assert not Return.objects.exists()
