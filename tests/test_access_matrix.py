@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -84,6 +85,12 @@ def returns_home(role, scope):
     if role == "anonymous" or role in NATIONAL:
         return 302  # national roles are sent to the national view
     return 200 if role in SUBMITTERS else 403
+
+
+def api_return_submit(role, scope):
+    if role == "anonymous":
+        return 401
+    return 202 if role in SUBMITTERS else 403
 
 
 def api_read(role, scope):
@@ -160,6 +167,9 @@ API = [
     Route("POST /incidents", "POST", "/api/v1/incidents", api_create),
     Route("GET /incidents/{incident_id}", "GET", "/api/v1/incidents/{incident}", api_read),
     Route("PATCH /incidents/{incident_id}", "PATCH", "/api/v1/incidents/{incident}", api_update),
+    Route("GET /returns/{return_id}", "GET", "/api/v1/returns/{return_id}",
+          lambda role, scope: 401 if role == "anonymous" else return_page(role, scope)),
+    Route("POST /returns", "POST", "/api/v1/returns", api_return_submit),
 ]
 ROUTES = WEB + API
 
@@ -213,10 +223,13 @@ def _request(client, route: Route, user, incident, unit, submission):
                              return_id=submission.pk)
     headers = {}
     if user is not None:
-        if route.path.startswith("/api/v1/incidents"):
+        if route.path.startswith("/api/v1/") and "openapi" not in route.path:
             headers["HTTP_AUTHORIZATION"] = f"Bearer {api_token_create(user=user)}"
         else:
             client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if route.name == "POST /returns":
+        upload = SimpleUploadedFile("march.csv", b"incident_id\n", content_type="text/csv")
+        return client.post(path, {"period": "2026-03", "file": upload}, **headers)
     body = _body(route, unit)
     return client.generic(route.method, path, body or "", content_type="application/json",
                           **headers)

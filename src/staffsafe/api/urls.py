@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from staffsafe.api.auth import BearerToken
+from staffsafe.collection.api import router as returns_router
 from staffsafe.incidents.api import router as incidents_router
 from staffsafe.incidents.selectors import IncidentNotFound
 from staffsafe.incidents.services import (
@@ -28,6 +29,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/incidents", incidents_router, tags=["incidents"])
+api.add_router("/returns", returns_router, tags=["returns"])
 
 
 def _error(request: HttpRequest, status: int, detail: object) -> HttpResponse:
