@@ -70,8 +70,13 @@ def _code(code_list: codes.CodeList, **kwargs: object) -> models.CharField:
 class NationalRow(models.Model):
     """One member of staff affected in one incident of an accepted return."""
 
-    submission = models.ForeignKey(Return, on_delete=models.PROTECT, related_name="rows")
-    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="+")
+    # No database-level foreign keys on this bulk table: checking them for every one of a
+    # million copied rows costs more than the load itself. Only `return_process` writes here,
+    # and it takes both ids from rows it has just locked.
+    submission = models.ForeignKey(Return, on_delete=models.DO_NOTHING, related_name="rows",
+                                   db_constraint=False)
+    trust = models.ForeignKey(Trust, on_delete=models.DO_NOTHING, related_name="+",
+                              db_constraint=False)
     period_start = models.DateField()
     # Only the latest version of an incident counts: a later return replaces it.
     current = models.BooleanField(default=True)
@@ -124,7 +129,6 @@ class NationalRow(models.Model):
         indexes = [
             models.Index(fields=["trust", "incident_id"]),
             models.Index(fields=["period_start", "current"]),
-            models.Index(fields=["submission"]),
         ]
 
     def __str__(self) -> str:

@@ -158,11 +158,12 @@ def _accept(submission: Return, outcome: pipeline.Outcome) -> None:
 
 def _retire_rows(submission: Return, previous: list[Return]) -> None:
     """Earlier versions stop counting: the replaced return's rows, and re-sent incidents."""
+    earlier = (NationalRow.objects.filter(trust_id=submission.trust_id, current=True)
+               .exclude(submission=submission))
+    if not earlier.exists():  # a trust's first return replaces nothing
+        return
     resent = NationalRow.objects.filter(submission=submission).values("incident_id")
-    (NationalRow.objects.filter(trust_id=submission.trust_id, current=True)
-     .exclude(submission=submission)
-     .filter(Q(submission__in=previous) | Q(incident_id__in=resent))
-     .update(current=False))
+    earlier.filter(Q(submission__in=previous) | Q(incident_id__in=resent)).update(current=False)
 
 
 def return_build_from_incidents(*, actor, trust: Trust, period_start: date,

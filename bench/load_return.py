@@ -1,0 +1,138 @@
+"""Benchmark: validate and load a 1,000,000-row return into PostgreSQL, against a plain
+PostgreSQL COPY of the same file measured in the same run.
+
+    .venv/bin/python bench/load_return.py                   # 1,000,000 rows
+    .venv/bin/python bench/load_return.py --rows 100000     # a quicker run
+
+1. writes one synthetic return (`staffsafe.collection.synthetic.write_single_return`, seeded);
+2. drops and re-creates the database named in --database-url (its name must contain "bench")
+   and migrates it;
+3. baseline: `COPY ... FROM STDIN (FORMAT csv, HEADER)` of the same CSV file into a table with
+   the standard's columns typed (text, boolean, integer, timestamptz, date): the database floor;
+4. StaffSafe: `return_submit` + `return_process` exactly as the worker runs them: read, map,
+   validate every rule, then COPY into the national table and retire earlier versions, in one
+   transaction; timed from the bytes to the commit, with the split reported;
+5. prints a Markdown table with wall times, the ratio to COPY and the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/staffsafe_bench_load"
+SQL_TYPES = {"boolean": "boolean", "integer": "integer", "datetime": "timestamptz",
+             "date": "date"}
+
+
+def _recreate(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    if "bench" not in name:
+        raise SystemExit("The benchmark database's name must contain 'bench'.")
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": url, "STAFFSAFE_SECRET_KEY": "bench-" + "x" * 40}
+    subprocess.run([sys.executable, "-m", "staffsafe.cli", "migrate", "-v0"], check=True,
+                   env=env, cwd=ROOT)
+
+
+def _baseline(url: str, csv_path: Path) -> float:
+    from staffsafe.datastandard import fields
+
+    columns = ", ".join(f'"{f.name}" {SQL_TYPES.get(f.type, "text")}' for f in fields.FIELDS)
+    with psycopg.connect(url) as conn:
+        conn.execute("DROP TABLE IF EXISTS baseline_return")
+        conn.execute(f"CREATE TABLE baseline_return ({columns})")
+        conn.commit()
+        started = time.perf_counter()
+        with conn.cursor() as cursor, cursor.copy(
+                "COPY baseline_return FROM STDIN (FORMAT csv, HEADER true)") as copy, \
+                csv_path.open("rb") as source:
+            while chunk := source.read(1 << 20):
+                copy.write(chunk)
+        conn.commit()
+        return time.perf_counter() - started
+
+
+def _staffsafe(csv_path: Path, header: dict) -> tuple[float, dict[str, float], object]:
+    from staffsafe.collection import services
+    from staffsafe.collection.models import Return
+    from staffsafe.organisations.models import Trust
+
+    trust = Trust.objects.create(ods_code=header["organisation_ods"], name="Bench trust",
+                                 sector="acute", region="london")
+    period = date.fromisoformat(header["period_start"])
+    content = csv_path.read_bytes()
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+    submitted = services.return_submit(
+        actor=None, trust=trust, period_start=period, file_name=csv_path.name, content=content,
+        source=Return.Source.CLI, generated_at=datetime.fromisoformat(header["generated_at"]),
+        headcounts={k: int(v) for k, v in header["staff_headcount"].items()}, enqueue=False)
+
+    def progress(percent: int) -> None:
+        marks.setdefault(f"{percent}%", time.perf_counter() - started)
+
+    result = services.return_process(submitted.submission.pk, progress=progress)
+    return time.perf_counter() - started, marks, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
+                                                                 DEFAULT_URL))
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    from staffsafe.collection import synthetic
+
+    with tempfile.TemporaryDirectory(prefix="staffsafe-bench-") as folder:
+        csv_path = Path(folder) / "return.csv"
+        synthetic.write_single_return(csv_path, rows=args.rows, seed=args.seed, ods="ZBN")
+        header = json.loads(csv_path.with_suffix(".header.json").read_text())
+        size_mb = csv_path.stat().st_size / 1e6
+        _recreate(args.database_url)
+        os.environ.update(DATABASE_URL=args.database_url,
+                          STAFFSAFE_SECRET_KEY="bench-" + "x" * 40,
+                          STAFFSAFE_DATA_DIR=folder,
+                          DJANGO_SETTINGS_MODULE="staffsafe.config.settings")
+        import django
+
+        django.setup()
+        copy_first = _baseline(args.database_url, csv_path)
+        total, marks, result = _staffsafe(csv_path, header)
+        copy_second = _baseline(args.database_url, csv_path)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    copy_best = min(copy_first, copy_second)
+    checked = marks.get("65%", float("nan"))
+    print(f"\n{args.rows:,} rows ({size_mb:,.0f} MB CSV), status {result.status}, "
+          f"{result.incident_count:,} incidents\n")
+    print("| step | wall time (s) |")
+    print("|---|---|")
+    print(f"| plain PostgreSQL COPY of the same file (best of 2) | {copy_best:.2f} |")
+    print(f"| StaffSafe: read, map and validate every rule | {checked:.2f} |")
+    print(f"| StaffSafe: load (COPY into the national table, retire old versions, commit) | "
+          f"{total - checked:.2f} |")
+    print(f"| **StaffSafe: whole return, bytes to commit** | **{total:.2f}** |")
+    print(f"\nRatio to COPY: {total / copy_best:.2f}x. Peak memory of the process: "
+          f"{peak_mb:,.0f} MB.")
+    if result.status != "accepted":
+        raise SystemExit(f"The return was not accepted: {result.problems[:3]}")
+
+
+if __name__ == "__main__":
+    main()
