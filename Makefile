@@ -28,7 +28,7 @@ test: $(STAMP)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python bench/api_create.py
+	$(BIN)/python bench/api_create.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

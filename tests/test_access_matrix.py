@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from staffsafe.accounts.services import api_token_create
+from staffsafe.aftercare.services import sanction_add
 from staffsafe.api.urls import api
 from staffsafe.collection.models import Return
 from tests.factories import make_incident
@@ -66,6 +67,13 @@ def person_page(role, scope):
     if role != "trust_admin":
         return 403
     return 200 if scope == "own" else 404
+
+
+def managed_incident_page(role, scope):
+    """Aftercare pages about one incident: its unit's manager and the trust's lead only."""
+    if role == "anonymous":
+        return 302
+    return 200 if scope == "own" and role in ("manager", "lead") else 404
 
 
 SUBMITTERS = {"lead", "trust_admin"}
@@ -116,7 +124,7 @@ def api_create(role, scope):
 class Route:
     name: str
     method: str
-    path: str  # {incident}, {colleague} (its reporter) and {return_id} are filled in per case
+    path: str  # {incident}, {colleague}, {return_id} and {sanction} are filled in per case
     expect: object
 
 
@@ -157,6 +165,16 @@ WEB = [
     Route("collection:return-progress", "GET", "/returns/{return_id}/progress.json", return_page),
     Route("collection:return-report", "GET", "/returns/{return_id}/report.csv", return_page),
     Route("collection:national-returns", "GET", "/national/returns/", only(NATIONAL)),
+    Route("aftercare:tasks", "GET", "/tasks/", only({"manager", "lead"})),
+    Route("aftercare:targets", "GET", "/aftercare/targets/", only({"lead"})),
+    Route("aftercare:step", "GET", "/incidents/{incident}/aftercare/debrief/",
+          managed_incident_page),
+    Route("aftercare:riddor", "GET", "/incidents/{incident}/riddor/", managed_incident_page),
+    Route("aftercare:police", "GET", "/incidents/{incident}/police/", managed_incident_page),
+    Route("aftercare:sanction-add", "GET", "/incidents/{incident}/sanctions/add/",
+          managed_incident_page),
+    Route("aftercare:sanction-review", "GET",
+          "/incidents/{incident}/sanctions/{sanction}/review/", managed_incident_page),
     Route("api:openapi-json", "GET", "/api/v1/openapi.json", anyone()),
     Route("collection:dictionary", "GET", "/standard/", anyone()),
     Route("collection:standard-download", "GET", "/standard/download/datapackage.json", anyone()),
@@ -218,9 +236,9 @@ def _body(route: Route, unit) -> str | None:
     return None
 
 
-def _request(client, route: Route, user, incident, unit, submission):
+def _request(client, route: Route, user, incident, unit, submission, sanction):
     path = route.path.format(incident=incident.pk, colleague=incident.reported_by_id,
-                             return_id=submission.pk)
+                             return_id=submission.pk, sanction=sanction.pk)
     headers = {}
     if user is not None:
         if route.path.startswith("/api/v1/") and "openapi" not in route.path:
@@ -251,7 +269,10 @@ def test_access(client, world, other_world, people, route, role, scope):
     other = make_incident(other_world.reporter, other_world.ward)
     incident, unit = (own, world.ward) if scope == "own" else (other, other_world.ward)
     submission = _return(world.trust if scope == "own" else other_world.trust)
-    response = _request(client, route, people[role], incident, unit, submission)
+    lead = world.lead if scope == "own" else other_world.lead
+    sanction = sanction_add(actor=lead, incident=incident, kind="record_flag",
+                            decided_on=date.today(), review_on=date.today() + timedelta(days=7))
+    response = _request(client, route, people[role], incident, unit, submission, sanction)
     expected = route.expect(role, scope)
     assert response.status_code == expected, response.content[:300]
     assert other.reference.encode() not in response.content, "another trust's incident leaked"

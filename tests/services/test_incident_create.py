@@ -83,8 +83,9 @@ def test_national_roles_cannot_report(world, national_analyst):
         make_incident(national_analyst, world.ward)
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite's in-memory test database "
-                    "locks whole tables; concurrent writers are tested on PostgreSQL (CI runs both)")
+@pytest.mark.skipif(connection.vendor == "sqlite",
+                    reason="SQLite's in-memory test database locks whole tables; concurrent "
+                    "writers are tested on PostgreSQL (CI runs both)")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_retries_of_one_id_make_one_incident(world):
     incident_id = uuid.uuid4()

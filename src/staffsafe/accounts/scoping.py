@@ -83,3 +83,65 @@ def return_filter(user) -> Q | None:
     if can_submit_returns(user):
         return Q(trust_id=user.trust_id)
     return None
+
+
+# The Violence Prevention and Reduction Standard (see docs/adr/0011-standard-self-assessment.md).
+
+
+def can_assess_standard(user) -> bool:
+    """The trust's lead runs its self-assessment against the Standard: the only writer."""
+    return _signed_in(user) and user.role == Role.LEAD and user.trust_id is not None
+
+
+def can_view_self_assessment(user) -> bool:
+    """The lead, and managers (who own actions and evidence), read their own trust's
+    self-assessment. Trust administrators, reporters and national roles do not."""
+    return (_signed_in(user) and user.role in (Role.LEAD, Role.MANAGER)
+            and user.trust_id is not None)
+
+
+def self_assessment_filter(user) -> Q | None:
+    """The self-assessment reviews a person may see: their own trust's, or none."""
+    if not can_view_self_assessment(user):
+        return None
+    return Q(trust_id=user.trust_id)
+
+
+def can_read_standard_catalogues(user) -> bool:
+    """Indicator catalogues are national reference data: everyone signed in may read them."""
+    return _signed_in(user)
+
+
+def can_load_standard_catalogue(user) -> bool:
+    """Only the national administrator loads a catalogue, for every trust at once."""
+    return can_administer_national(user)
+
+
+# Aftercare, RIDDOR, police and sanctions, and the task list (see staffsafe.aftercare).
+
+
+def can_manage_aftercare(user, incident) -> bool:
+    """Support, RIDDOR, police and sanctions are kept by whoever manages the incident."""
+    return can_manage_incident(user, incident)
+
+
+def can_see_tasks(user) -> bool:
+    """Managers (for their units) and the lead (for the trust) have a task list."""
+    return can_triage(user) and user.trust_id is not None
+
+
+def can_set_aftercare_targets(user) -> bool:
+    return _signed_in(user) and user.role == Role.LEAD and user.trust_id is not None
+
+
+def managed_incident_filter(user) -> Q | None:
+    """The query form of `can_manage_incident`: a manager's units, the lead's whole trust.
+
+    Unlike `incident_filter` it leaves out a manager's own reports from other units: their tasks
+    are for the units they manage. None when the person manages no incident.
+    """
+    if not can_see_tasks(user):
+        return None
+    if user.role == Role.LEAD:
+        return Q(trust_id=user.trust_id)
+    return Q(trust_id=user.trust_id, unit__in=user.units.all())

@@ -161,6 +161,24 @@ WHITENOISE_USE_FINDERS = True
 EMAIL_BACKEND = os.environ.get(
     "STAFFSAFE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+DEFAULT_FROM_EMAIL = os.environ.get("STAFFSAFE_FROM_EMAIL", "staffsafe@localhost")
+# The address people use to reach the service, for links in e-mails.
+SITE_URL = os.environ.get("STAFFSAFE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Aftercare: hours after the report by which each step of support is offered, until the trust's
+# lead sets the trust's own targets (docs: staffsafe/aftercare/selectors.py).
+AFTERCARE_DEFAULT_TARGET_HOURS = {
+    "manager_contact": 24,
+    "debrief": 72,
+    "wellbeing_conversation": 120,
+    "occupational_health_referral": 168,
+}
+# Reminders (`staffsafe reminders`): a first e-mail this many hours before an item is due, a
+# second once it is overdue; the lead's daily digest from this hour (local time); a reminder
+# planned but not sent within the expiry (a long outage) is dropped rather than sent late.
+REMINDERS_DUE_SOON_HOURS = 24
+REMINDERS_DIGEST_HOUR = 7
+REMINDERS_PENDING_EXPIRY_HOURS = 6
 
 # Large returns are validated and loaded by a background worker (`staffsafe db_worker`).
 TASKS = {

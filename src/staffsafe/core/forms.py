@@ -56,7 +56,7 @@ class DateField(forms.Field):
                 missing=" and ".join(missing)), code="incomplete")
         try:
             return date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 

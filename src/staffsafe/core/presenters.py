@@ -61,6 +61,12 @@ def navigation(request) -> list[dict[str, object]]:
                   ("My reports", "incidents:my-reports")]
     if scoping.can_triage(user):
         links += [("Triage", "incidents:triage"), ("Incidents", "incidents:list")]
+    if scoping.can_see_tasks(user):
+        links.append(("Tasks", "aftercare:tasks"))
+    if scoping.can_submit_returns(user):
+        links.append(("Returns", "collection:returns"))
+    if scoping.is_national(user):
+        links.append(("Returns by trust", "collection:national-returns"))
     if scoping.can_search_audit(user):
         links.append(("Audit", "audit:search"))
     if scoping.can_administer_trust(user):

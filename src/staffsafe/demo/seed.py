@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from staffsafe.accounts.models import Role, User
+from staffsafe.aftercare.demo import load_demo_aftercare
 from staffsafe.datastandard import codes
 from staffsafe.incidents import services as incident_services
 from staffsafe.organisations import services as org_services
@@ -251,6 +252,7 @@ def load_demo(*, seed: int = 2017) -> dict[str, int]:
             trust, units = _organisation(spec, national_admin)
             people = _people(spec, trust, units)
             created += _incidents(spec, trust, units, people, rng)
+            load_demo_aftercare(trust=trust, lead=people["lead"], rng=rng)
     return {"incidents_created": created, "trusts": Trust.objects.count()}
 
 

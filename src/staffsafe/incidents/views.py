@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from staffsafe.accounts import scoping
+from staffsafe.aftercare import presenters as aftercare_presenters
 from staffsafe.incidents import forms, presenters, selectors, services
 from staffsafe.organisations import selectors as organisation_selectors
 
@@ -237,6 +238,7 @@ def incident_detail(request: HttpRequest, incident_id: Any) -> HttpResponse:
             [{"text": "Someone else changed this incident: your changes have not been saved",
               "href": "#conflict"}] if conflict else []),
         "status_tag": presenters.status_tag,
+        "aftercare": aftercare_presenters.incident_panel(request.user, incident),
     })
 
 
