@@ -165,6 +165,9 @@ WEB = [
     Route("collection:return-progress", "GET", "/returns/{return_id}/progress.json", return_page),
     Route("collection:return-report", "GET", "/returns/{return_id}/report.csv", return_page),
     Route("collection:national-returns", "GET", "/national/returns/", only(NATIONAL)),
+    Route("collection:national-tables", "GET", "/national/tables/", only(NATIONAL | SUBMITTERS)),
+    Route("collection:national-tables-download", "GET", "/national/tables/sector.csv",
+          only(NATIONAL | SUBMITTERS)),
     Route("aftercare:tasks", "GET", "/tasks/", only({"manager", "lead"})),
     Route("aftercare:targets", "GET", "/aftercare/targets/", only({"lead"})),
     Route("aftercare:step", "GET", "/incidents/{incident}/aftercare/debrief/",
@@ -222,7 +225,7 @@ def people(world, other_world, national_analyst, national_admin):
     }
 
 
-def _body(route: Route, unit) -> str | None:
+def _body(route: Route, unit, incident) -> str | None:
     if route.method == "POST":
         return json.dumps({
             "id": str(uuid.uuid4()), "unit_id": unit.pk,
@@ -232,7 +235,7 @@ def _body(route: Route, unit) -> str | None:
             "staff": [{"staff_group": "admin_clerical", "injury": False}],
         })
     if route.method == "PATCH":
-        return json.dumps({"version": 1, "feedback": "Matrix check"})
+        return json.dumps({"version": incident.version, "feedback": "Matrix check"})
     return None
 
 
@@ -248,7 +251,7 @@ def _request(client, route: Route, user, incident, unit, submission, sanction):
     if route.name == "POST /returns":
         upload = SimpleUploadedFile("march.csv", b"incident_id\n", content_type="text/csv")
         return client.post(path, {"period": "2026-03", "file": upload}, **headers)
-    body = _body(route, unit)
+    body = _body(route, unit, incident)
     return client.generic(route.method, path, body or "", content_type="application/json",
                           **headers)
 
@@ -272,6 +275,7 @@ def test_access(client, world, other_world, people, route, role, scope):
     lead = world.lead if scope == "own" else other_world.lead
     sanction = sanction_add(actor=lead, incident=incident, kind="record_flag",
                             decided_on=date.today(), review_on=date.today() + timedelta(days=7))
+    incident.refresh_from_db()  # recording a sanction moves the incident's version on
     response = _request(client, route, people[role], incident, unit, submission, sanction)
     expected = route.expect(role, scope)
     assert response.status_code == expected, response.content[:300]

@@ -61,7 +61,7 @@ def _id_conflict(request: HttpRequest, exc: IncidentIdConflict) -> HttpResponse:
 
 @api.exception_handler(IncidentEditConflict)
 def _edit_conflict(request: HttpRequest, exc: IncidentEditConflict) -> HttpResponse:
-    return _error(request, 409, "Someone else changed this incident since version you sent. "
+    return _error(request, 409, "Someone else changed this incident since the version you sent. "
                   "Fetch it again and re-apply your change.")
 
 

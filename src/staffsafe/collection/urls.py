@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staffsafe.collection import views
+from staffsafe.collection import national_views, views
 
 app_name = "collection"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("returns/<int:return_id>/progress.json", views.return_progress, name="return-progress"),
     path("returns/<int:return_id>/report.csv", views.return_report, name="return-report"),
     path("national/returns/", views.national_returns, name="national-returns"),
+    path("national/tables/", national_views.national_tables, name="national-tables"),
+    path("national/tables/<slug:table>.<slug:fmt>", national_views.national_table_download,
+         name="national-tables-download"),
 ]

@@ -67,6 +67,8 @@ def navigation(request) -> list[dict[str, object]]:
         links.append(("Returns", "collection:returns"))
     if scoping.is_national(user):
         links.append(("Returns by trust", "collection:national-returns"))
+    if scoping.is_national(user) or scoping.can_submit_returns(user):
+        links.append(("National tables", "collection:national-tables"))
     if scoping.can_search_audit(user):
         links.append(("Audit", "audit:search"))
     if scoping.can_administer_trust(user):

@@ -1,0 +1,158 @@
+"""The national hub's read model: accepted returns as Polars frames, and the published tables.
+
+`national_frame` and `headcount_frame` are the inputs of `collection.tables`: the current rows of
+accepted returns (only the columns the tables need; no incident id, no free text) and the
+headcounts those returns declared. `published_tables` is the only way out to people: aggregate
+tables with disclosure control applied, never a row.
+
+Suppression is decided per financial year (see `collection.tables`), so the frames are always
+loaded for whole financial years around the range asked for.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from staffsafe.accounts import scoping
+from staffsafe.collection import tables
+from staffsafe.collection.models import NationalRow, Return
+
+# (column, ORM lookup, type) for the national frame, in order.
+ROW_COLUMNS: tuple[tuple[str, str, type[pl.DataType]], ...] = (
+    ("trust_ods", "trust__ods_code", pl.Utf8),
+    ("trust_name", "trust__name", pl.Utf8),
+    ("sector", "trust__sector", pl.Utf8),
+    ("region", "trust__region", pl.Utf8),
+    ("period_start", "period_start", pl.Date),
+    ("staff_index", "staff_index", pl.Int64),
+    ("category", "category", pl.Utf8),
+    ("medical_factors", "medical_factors", pl.Boolean),
+    ("injury", "injury", pl.Boolean),
+    ("days_absent", "days_absent", pl.Int64),
+    ("police_informed", "police_informed", pl.Boolean),
+    ("police_outcome", "police_outcome", pl.Utf8),
+    ("civil_admin_sanctions", "civil_admin_sanctions", pl.Utf8),
+    ("staff_group", "staff_group", pl.Utf8),
+)
+ROW_SCHEMA = {name: dtype for name, _, dtype in ROW_COLUMNS}
+HEADCOUNT_SCHEMA = {"trust_ods": pl.Utf8, "trust_name": pl.Utf8, "sector": pl.Utf8,
+                    "region": pl.Utf8, "period_start": pl.Date, "staff_group": pl.Utf8,
+                    "headcount": pl.Int64}
+
+
+def may_see_published_tables(user) -> bool:
+    """National roles, and trusts' submitters: published tables are aggregate."""
+    return scoping.is_national(user) or scoping.can_submit_returns(user)
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _current_rows(period_from: date, period_to: date):
+    return NationalRow.objects.filter(
+        current=True, submission__status=Return.Status.ACCEPTED,
+        period_start__gte=_month(period_from), period_start__lte=_month(period_to))
+
+
+def national_frame(period_from: date, period_to: date) -> pl.DataFrame:
+    """Current rows of accepted returns for the months from ``period_from`` to ``period_to``,
+    with the trust's ODS code, name, sector and region: see `tables.ROWS_COLUMNS`."""
+    query = _current_rows(period_from, period_to).values_list(*(c[1] for c in ROW_COLUMNS))
+    if connection.vendor == "postgresql":
+        return _copy_frame(query)
+    return pl.DataFrame(list(query), schema=ROW_SCHEMA, orient="row")
+
+
+def _copy_frame(query) -> pl.DataFrame:
+    """PostgreSQL: COPY the query out as CSV and let Polars parse it (no Python objects)."""
+    sql, params = query.query.sql_with_params()
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)", params) as copy:
+        for block in copy:
+            buffer.write(block)
+    buffer.seek(0)
+    text = pl.read_csv(buffer, infer_schema=False, new_columns=list(ROW_SCHEMA))
+    if text.height == 0:
+        return pl.DataFrame(schema=ROW_SCHEMA)
+    return text.select([_parse(name, dtype) for name, dtype in ROW_SCHEMA.items()])
+
+
+def _parse(name: str, dtype: type[pl.DataType]) -> pl.Expr:
+    """PostgreSQL's CSV: NULL is an empty field, booleans are t and f, dates ISO."""
+    column = pl.col(name)
+    if dtype == pl.Utf8:
+        return column.fill_null("")
+    if dtype == pl.Boolean:
+        return pl.when(column == "t").then(True).when(column == "f").then(False).alias(name)
+    if dtype == pl.Date:
+        return column.str.to_date("%Y-%m-%d")
+    return pl.when(column == "").then(None).otherwise(column).cast(dtype).alias(name)
+
+
+def headcount_frame(period_from: date, period_to: date) -> pl.DataFrame:
+    """Staff headcount by trust, month and staff group, from the accepted returns; a return
+    without headcounts still marks its trust and month as reporting (staff group "")."""
+    returns = (Return.objects.filter(status=Return.Status.ACCEPTED,
+                                     period_start__gte=_month(period_from),
+                                     period_start__lte=_month(period_to))
+               .order_by("trust_id", "period_start", "-submitted_at")
+               .values_list("trust_id", "trust__ods_code", "trust__name", "trust__sector",
+                            "trust__region", "period_start", "headcounts"))
+    records = []
+    seen: set[tuple[int, date]] = set()
+    for trust_id, ods, name, sector, region, period_start, headcounts in returns:
+        if (trust_id, period_start) in seen:
+            continue  # two accepted returns for one month: the latest counts
+        seen.add((trust_id, period_start))
+        trust = (ods, name, sector, region, period_start)
+        groups = _headcounts(headcounts) or [("", 0)]
+        records += [(*trust, group, count) for group, count in groups]
+    return pl.DataFrame(records, schema=HEADCOUNT_SCHEMA, orient="row")
+
+
+def _headcounts(value: object) -> list[tuple[str, int]]:
+    if not isinstance(value, dict):
+        return []
+    found = []
+    for group, count in sorted(value.items()):
+        try:
+            number = int(count)
+        except (TypeError, ValueError):
+            continue
+        if number >= 0:
+            found.append((str(group), number))
+    return found
+
+
+def financial_years_around(period_from: date, period_to: date) -> tuple[date, date]:
+    """The first and last months of the whole financial years holding the range."""
+    first = tables.financial_year_start(period_from)
+    last = tables.financial_year_start(period_to)
+    return date(first, 4, 1), date(last + 1, 3, 1)
+
+
+def published_tables(user, period_from: date, period_to: date,
+                     granularity: str) -> list[tables.PublishedTable]:
+    """Every national table for the range, as it may be published (see `collection.tables`).
+
+    For national roles and trusts' submitters; anyone else is refused. Quarters and years that
+    overlap the range are shown whole.
+    """
+    if not may_see_published_tables(user):
+        raise PermissionDenied
+    if granularity not in tables.GRANULARITIES:
+        raise ValueError(f"granularity must be one of {', '.join(tables.GRANULARITIES)}")
+    if period_to < period_from:
+        raise ValueError("the range ends before it starts")
+    first, last = financial_years_around(period_from, period_to)
+    built = tables.build_tables(national_frame(first, last), headcount_frame(first, last),
+                                granularity, period_from=_month(period_from),
+                                period_to=_month(period_to))
+    return [tables.publish(table) for table in built]
