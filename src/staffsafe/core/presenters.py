@@ -46,36 +46,35 @@ def date_uk(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def _navigation_links():  # type: ignore[no-untyped-def]
+    from staffsafe.accounts import scoping
+
+    def national_or_submitter(user) -> bool:  # type: ignore[no-untyped-def]
+        return scoping.is_national(user) or scoping.can_submit_returns(user)
+
+    return [
+        ("Report an incident", "incidents:report-start", scoping.can_report),
+        ("My reports", "incidents:my-reports", scoping.can_report),
+        ("Triage", "incidents:triage", scoping.can_triage),
+        ("Incidents", "incidents:list", scoping.can_triage),
+        ("Tasks", "aftercare:tasks", scoping.can_see_tasks),
+        ("Returns", "collection:returns", scoping.can_submit_returns),
+        ("Returns by trust", "collection:national-returns", scoping.is_national),
+        ("National tables", "collection:national-tables", national_or_submitter),
+        ("Audit", "audit:search", scoping.can_search_audit),
+        ("Organisation", "organisations:overview", scoping.can_administer_trust),
+        ("Trusts", "organisations:trusts", scoping.can_administer_national),
+    ]
+
+
 def navigation(request) -> list[dict[str, object]]:
     """The header links a person sees, by what their role lets them do."""
     from django.urls import reverse
 
-    from staffsafe.accounts import scoping
-
     user = request.user
     if not user.is_authenticated:
         return []
-    links: list[tuple[str, str]] = []
-    if scoping.can_report(user):
-        links += [("Report an incident", "incidents:report-start"),
-                  ("My reports", "incidents:my-reports")]
-    if scoping.can_triage(user):
-        links += [("Triage", "incidents:triage"), ("Incidents", "incidents:list")]
-    if scoping.can_see_tasks(user):
-        links.append(("Tasks", "aftercare:tasks"))
-    if scoping.can_submit_returns(user):
-        links.append(("Returns", "collection:returns"))
-    if scoping.is_national(user):
-        links.append(("Returns by trust", "collection:national-returns"))
-    if scoping.is_national(user) or scoping.can_submit_returns(user):
-        links.append(("National tables", "collection:national-tables"))
-    if scoping.can_search_audit(user):
-        links.append(("Audit", "audit:search"))
-    if scoping.can_administer_trust(user):
-        links.append(("Organisation", "organisations:overview"))
-    if scoping.can_administer_national(user):
-        links.append(("Trusts", "organisations:trusts"))
     return [
         {"href": reverse(name), "text": text, "current": request.path == reverse(name)}
-        for text, name in links
+        for text, name, allowed in _navigation_links() if allowed(user)
     ]
