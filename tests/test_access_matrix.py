@@ -22,7 +22,9 @@ from staffsafe.accounts.services import api_token_create
 from staffsafe.aftercare.services import sanction_add
 from staffsafe.api.urls import api
 from staffsafe.collection.models import Return
+from staffsafe.standard.services import starter_catalogues_load
 from tests.factories import make_incident
+from tests.standard.data import review_with_everything
 
 ROLES = ["anonymous", "reporter", "manager", "lead", "trust_admin", "national_analyst",
          "national_admin"]
@@ -76,6 +78,28 @@ def managed_incident_page(role, scope):
     return 200 if scope == "own" and role in ("manager", "lead") else 404
 
 
+def self_assessment_page(role, scope):
+    """The trust's self-assessment: its lead and managers read it."""
+    if role == "anonymous":
+        return 302
+    if role not in ("lead", "manager"):
+        return 403
+    return 200 if scope == "own" else 404
+
+
+def self_assessment_change(role, scope):
+    """Only the trust's lead changes its self-assessment."""
+    if role == "anonymous":
+        return 302
+    if role != "lead":
+        return 403
+    return 200 if scope == "own" else 404
+
+
+def post_only(role, scope):
+    return 302 if role == "anonymous" else 405
+
+
 SUBMITTERS = {"lead", "trust_admin"}
 NATIONAL = {"national_analyst", "national_admin"}
 
@@ -124,7 +148,7 @@ def api_create(role, scope):
 class Route:
     name: str
     method: str
-    path: str  # {incident}, {colleague}, {return_id} and {sanction} are filled in per case
+    path: str  # placeholders ({incident}, {return_id}, {review}...) are filled in per case
     expect: object
 
 
@@ -178,6 +202,56 @@ WEB = [
           managed_incident_page),
     Route("aftercare:sanction-review", "GET",
           "/incidents/{incident}/sanctions/{sanction}/review/", managed_incident_page),
+    Route("standard:overview", "GET", "/self-assessment/", only({"lead", "manager"})),
+    # The lead is sent on to the review already in progress.
+    Route("standard:start", "GET", "/self-assessment/start/", only({"lead"}, 302)),
+    Route("standard:review", "GET", "/self-assessment/{review}/", self_assessment_page),
+    Route("standard:review-edit", "GET", "/self-assessment/{review}/edit/",
+          self_assessment_change),
+    Route("standard:indicator", "GET", "/self-assessment/{review}/indicators/{code}/",
+          self_assessment_page),
+    Route("standard:link-add", "GET",
+          "/self-assessment/{review}/indicators/{code}/links/add/", self_assessment_change),
+    Route("standard:file-add", "GET",
+          "/self-assessment/{review}/indicators/{code}/files/add/", self_assessment_change),
+    Route("standard:action-add", "GET",
+          "/self-assessment/{review}/indicators/{code}/actions/add/", self_assessment_change),
+    Route("standard:link-remove", "GET", "/self-assessment/{review}/links/{link}/remove/",
+          post_only),
+    Route("standard:file-download", "GET", "/self-assessment/{review}/files/{file}/",
+          self_assessment_page),
+    Route("standard:file-remove", "GET", "/self-assessment/{review}/files/{file}/remove/",
+          post_only),
+    Route("standard:action-plan", "GET", "/self-assessment/{review}/actions/",
+          self_assessment_page),
+    Route("standard:action-edit", "GET", "/self-assessment/{review}/actions/{action}/",
+          self_assessment_change),
+    Route("standard:sign-off", "GET", "/self-assessment/{review}/sign-off/",
+          self_assessment_change),
+    Route("standard:compare", "GET", "/self-assessment/{review}/compare/",
+          self_assessment_page),
+    Route("standard:export-xlsx", "GET", "/self-assessment/{review}/export.xlsx",
+          self_assessment_page),
+    Route("standard:export-pdf", "GET", "/self-assessment/{review}/board-report.pdf",
+          self_assessment_page),
+    Route("standard:catalogues", "GET", "/self-assessment/catalogues/", signed_in()),
+    Route("standard:catalogue-upload", "GET", "/self-assessment/catalogues/upload/",
+          only({"national_admin"})),
+    Route("standard:catalogue-starter", "GET", "/self-assessment/catalogues/starter/",
+          post_only),
+    Route("standard:catalogue", "GET", "/self-assessment/catalogues/{catalogue}/",
+          signed_in()),
+    Route("standard:catalogue-download", "GET",
+          "/self-assessment/catalogues/{catalogue}/catalogue.csv", signed_in()),
+    Route("analytics:dashboard", "GET", "/dashboard/", only({"manager", "lead"})),
+    Route("analytics:chart", "GET", "/dashboard/charts/incidents.svg", only({"manager", "lead"})),
+    Route("analytics:data", "GET", "/dashboard/data/category.csv", only({"manager", "lead"})),
+    Route("analytics:board-report", "GET", "/dashboard/board-report.pdf", only({"lead"})),
+    Route("analytics:national-dashboard", "GET", "/national/dashboard/", only(NATIONAL)),
+    # No accepted return exists in these cases, so there is no trend to draw.
+    Route("analytics:national-chart", "GET", "/national/dashboard/charts/trend.svg",
+          only(NATIONAL, 404)),
+    Route("analytics:staff-survey", "GET", "/national/staff-survey/", only({"national_admin"})),
     Route("api:openapi-json", "GET", "/api/v1/openapi.json", anyone()),
     Route("collection:dictionary", "GET", "/standard/", anyone()),
     Route("collection:standard-download", "GET", "/standard/download/datapackage.json", anyone()),
@@ -239,9 +313,9 @@ def _body(route: Route, unit, incident) -> str | None:
     return None
 
 
-def _request(client, route: Route, user, incident, unit, submission, sanction):
+def _request(client, route: Route, user, incident, unit, submission, sanction, standard):
     path = route.path.format(incident=incident.pk, colleague=incident.reported_by_id,
-                             return_id=submission.pk, sanction=sanction.pk)
+                             return_id=submission.pk, sanction=sanction.pk, **standard)
     headers = {}
     if user is not None:
         if route.path.startswith("/api/v1/") and "openapi" not in route.path:
@@ -262,12 +336,21 @@ def _return(trust):
                                  file_sha256=trust.ods_code * 8)
 
 
+def _self_assessments(route, world, other_world, settings, tmp_path):
+    """A review in progress for each trust, only for the Standard's routes (it is slow)."""
+    if not route.name.startswith("standard:"):
+        return {"own": {}, "other": {}}
+    settings.STANDARD_EVIDENCE_DIR = tmp_path
+    starter_catalogues_load(actor=None, actor_label="matrix")
+    return {"own": review_with_everything(world), "other": review_with_everything(other_world)}
+
+
 CASES = [(route, role, scope) for route in ROUTES for role in ROLES for scope in SCOPES]
 
 
 @pytest.mark.parametrize(("route", "role", "scope"), CASES,
                          ids=[f"{r.method} {r.path} {role} {scope}" for r, role, scope in CASES])
-def test_access(client, world, other_world, people, route, role, scope):
+def test_access(client, world, other_world, people, route, role, scope, settings, tmp_path):
     own = make_incident(world.reporter, world.ward)
     other = make_incident(other_world.reporter, other_world.ward)
     incident, unit = (own, world.ward) if scope == "own" else (other, other_world.ward)
@@ -276,7 +359,9 @@ def test_access(client, world, other_world, people, route, role, scope):
     sanction = sanction_add(actor=lead, incident=incident, kind="record_flag",
                             decided_on=date.today(), review_on=date.today() + timedelta(days=7))
     incident.refresh_from_db()  # recording a sanction moves the incident's version on
-    response = _request(client, route, people[role], incident, unit, submission, sanction)
+    standard = _self_assessments(route, world, other_world, settings, tmp_path)[scope]
+    response = _request(client, route, people[role], incident, unit, submission, sanction,
+                        standard)
     expected = route.expect(role, scope)
     assert response.status_code == expected, response.content[:300]
     assert other.reference.encode() not in response.content, "another trust's incident leaked"

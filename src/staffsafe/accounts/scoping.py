@@ -145,3 +145,42 @@ def managed_incident_filter(user) -> Q | None:
     if user.role == Role.LEAD:
         return Q(trust_id=user.trust_id)
     return Q(trust_id=user.trust_id, unit__in=user.units.all())
+
+
+# Dashboards and the board report (see staffsafe.analytics and docs/adr/0012-dashboard-speed.md).
+
+
+def can_see_trust_dashboard(user) -> bool:
+    """The trust's lead (the whole trust) and managers (their units) read the trust dashboard.
+
+    Reporters and trust administrators do not: a dashboard is built from other people's
+    incidents. National roles see the national dashboard instead, never one trust's records.
+    """
+    return can_see_tasks(user)
+
+
+def dashboard_incident_filter(user) -> Q | None:
+    """The incidents a dashboard counts: the lead's whole trust, a manager's units only."""
+    if not can_see_trust_dashboard(user):
+        return None
+    return managed_incident_filter(user)
+
+
+def dashboard_covers_whole_trust(user) -> bool:
+    """Rates per 1,000 staff need the whole trust's headcount: only the lead's view has it."""
+    return can_see_trust_dashboard(user) and user.role == Role.LEAD
+
+
+def can_download_board_report(user) -> bool:
+    """The board report is the trust's, so only the trust's lead produces it."""
+    return dashboard_covers_whole_trust(user)
+
+
+def can_see_national_dashboard(user) -> bool:
+    """National roles: aggregates with disclosure control, never a row."""
+    return is_national(user)
+
+
+def can_load_staff_survey(user) -> bool:
+    """NHS Staff Survey results are national reference data for every trust at once."""
+    return can_administer_national(user)

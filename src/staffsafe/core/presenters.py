@@ -55,15 +55,21 @@ def _navigation_links():  # type: ignore[no-untyped-def]
     return [
         ("Report an incident", "incidents:report-start", scoping.can_report),
         ("My reports", "incidents:my-reports", scoping.can_report),
+        ("Dashboard", "analytics:dashboard", scoping.can_see_trust_dashboard),
         ("Triage", "incidents:triage", scoping.can_triage),
         ("Incidents", "incidents:list", scoping.can_triage),
         ("Tasks", "aftercare:tasks", scoping.can_see_tasks),
+        ("Self-assessment", "standard:overview", scoping.can_view_self_assessment),
         ("Returns", "collection:returns", scoping.can_submit_returns),
+        ("National dashboard", "analytics:national-dashboard",
+         scoping.can_see_national_dashboard),
         ("Returns by trust", "collection:national-returns", scoping.is_national),
         ("National tables", "collection:national-tables", national_or_submitter),
         ("Audit", "audit:search", scoping.can_search_audit),
         ("Organisation", "organisations:overview", scoping.can_administer_trust),
         ("Trusts", "organisations:trusts", scoping.can_administer_national),
+        ("Indicator catalogues", "standard:catalogues", scoping.can_load_standard_catalogue),
+        ("Staff Survey results", "analytics:staff-survey", scoping.can_load_staff_survey),
     ]
 
 

@@ -20,6 +20,7 @@ from staffsafe.datastandard import codes
 from staffsafe.incidents import services as incident_services
 from staffsafe.organisations import services as org_services
 from staffsafe.organisations.models import Trust, Unit
+from staffsafe.standard.services import demo_self_assessment
 
 DEMO_PASSWORD = "staffsafe-demo"  # noqa: S105 - demo mode only, printed for people to use
 
@@ -130,9 +131,10 @@ def _organisation(spec: DemoTrust, admin: User | None) -> tuple[Trust, list[Unit
         for unit_name, kind, setting in unit_specs:
             units.append(org_services.unit_create(actor=admin, site=site, name=unit_name,
                                                   kind=kind, default_setting=setting))
-    today = timezone.localdate()
+    month = timezone.localdate().replace(day=1)
     for months_back in range(13):
-        month = (today.replace(day=1) - timedelta(days=31 * months_back)).replace(day=1)
+        if months_back:
+            month = (month - timedelta(days=1)).replace(day=1)
         for group in codes.STAFF_GROUP.values:  # 0 where the trust has no such staff
             count = spec.headcounts.get(group, 0)
             org_services.headcount_set(actor=admin, trust=trust, staff_group=group, month=month,
@@ -239,6 +241,16 @@ def _incidents(spec: DemoTrust, trust: Trust, units: list[Unit], people: dict[st
     return spec.yearly_incidents
 
 
+def _returns(trust: Trust, lead: User) -> None:
+    """Send the last six months' returns, built from the incidents; the worker loads them."""
+    from staffsafe.collection.services import return_build_from_incidents
+
+    month = timezone.localdate().replace(day=1)
+    for _ in range(6):
+        month = (month - timedelta(days=1)).replace(day=1)
+        return_build_from_incidents(actor=lead, trust=trust, period_start=month)
+
+
 def load_demo(*, seed: int = 2017) -> dict[str, int]:
     """Create the demo if it is not there; report what exists. Safe to run again."""
     rng = random.Random(seed)
@@ -253,6 +265,8 @@ def load_demo(*, seed: int = 2017) -> dict[str, int]:
             people = _people(spec, trust, units)
             created += _incidents(spec, trust, units, people, rng)
             load_demo_aftercare(trust=trust, lead=people["lead"], rng=rng)
+            demo_self_assessment(trust=trust, lead=people["lead"])
+            _returns(trust, people["lead"])
     return {"incidents_created": created, "trusts": Trust.objects.count()}
 
 

@@ -1,0 +1,32 @@
+"""Read-side tables of the analytics app: NHS Staff Survey results, the reporting-gap baseline."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from staffsafe.organisations.models import Trust
+
+
+class StaffSurveyResult(models.Model):
+    """One trust's NHS Staff Survey result for one year: the share of staff who said they had
+    been physically attacked by patients, service users, relatives or the public."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.PROTECT, related_name="staff_survey")
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    rate = models.DecimalField(max_digits=5, decimal_places=2, help_text="Per cent of staff.",
+                               validators=[MinValueValidator(0), MaxValueValidator(100)])
+    base = models.PositiveIntegerField(help_text="Staff who answered the question.")
+    loaded_at = models.DateTimeField(auto_now=True)
+    loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["trust", "year"]
+        constraints = [models.UniqueConstraint(fields=["trust", "year"],
+                                               name="one_staff_survey_result_per_trust_year")]
+
+    def __str__(self) -> str:
+        return f"{self.trust_id} {self.year}: {self.rate}%"
