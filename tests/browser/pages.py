@@ -105,6 +105,11 @@ class Tab:
         """Follow the link called `name` to a new page."""
         self._navigate((within or self.page).get_by_role("link", name=name, exact=exact).first)
 
+    def home_links(self) -> Locator:
+        """The start page's list of everything the person may open (the header shows a few)."""
+        self.open("/")
+        return self.main()
+
     def press(self, name: str, *, exact: bool = True) -> None:
         """Press the button called `name`, which submits a form and loads a page."""
         self._navigate(self.page.get_by_role("button", name=name, exact=exact))

@@ -52,7 +52,7 @@ def test_reporter_pages_are_accessible(open_tab, world, incident):
     # When they move around their pages, then each passes axe
     tab.open("/")
     assert tab.heading().startswith("Hello")
-    tab.follow("My reports", within=tab.page.get_by_role("navigation", name="Menu"))
+    tab.follow("My reports", within=tab.home_links())
     assert tab.heading() == "My reports"
     tab.follow(incident.reference)
     assert tab.heading() == "Your report"
@@ -74,7 +74,7 @@ def test_manager_pages_are_accessible(open_tab, world, incident):
     tab.open("/")
     tab.follow("Go to the triage queue")
     assert tab.heading() == "Triage"
-    tab.follow("Incidents", within=tab.page.get_by_role("navigation", name="Menu"))
+    tab.follow("Incidents", within=tab.home_links())
     assert tab.heading() == "Incidents"
     tab.select("Status (optional)", "Submitted")
     tab.press("Filter")
@@ -96,7 +96,7 @@ def test_lead_pages_are_accessible(open_tab, world, incident):
     # When they use the triage queue, the incidents list and the audit search
     tab.open("/triage/")
     tab.open("/incidents/")
-    tab.follow("Audit", within=tab.page.get_by_role("navigation", name="Menu"))
+    tab.follow("Audit", within=tab.home_links())
     assert tab.heading() == "Audit"
     tab.select("Action (optional)", "Viewed")
     tab.press("Search")
@@ -112,7 +112,7 @@ def test_trust_admin_pages_are_accessible(open_tab, world):
 
     # When they visit their home page, their organisation and each of its forms
     tab.open("/")
-    tab.follow("Organisation", within=tab.page.get_by_role("navigation", name="Menu"))
+    tab.follow("Organisation", within=tab.home_links())
     assert tab.heading() == world.trust.name
     for link, heading in [("Add a site", "Add a site"), ("Add a unit", "Add a unit"),
                           ("Set a headcount", "Set a headcount")]:
@@ -147,7 +147,7 @@ def test_national_admin_pages_are_accessible(open_tab, world, national_admin):
 
     # When they see the trusts and open the form to add one
     tab.open("/")
-    tab.follow("Trusts", within=tab.page.get_by_role("navigation", name="Menu"))
+    tab.follow("Trusts", within=tab.home_links())
     assert tab.heading() == "Trusts"
     tab.follow("Add a trust")
     assert tab.heading() == "Add a trust"

@@ -33,6 +33,7 @@ def environment(**options: object) -> Environment:
         code_label=presenters.code_label,
         field_kind=field_kind,
         navigation=presenters.navigation,
+        all_links=presenters.all_links,
     )
     env.filters.update(
         datetime_uk=presenters.datetime_uk,

@@ -52,19 +52,20 @@ def _navigation_links():  # type: ignore[no-untyped-def]
     def national_or_submitter(user) -> bool:  # type: ignore[no-untyped-def]
         return scoping.is_national(user) or scoping.can_submit_returns(user)
 
+    # Most used first: the header shows the first few, the start page lists them all.
     return [
         ("Report an incident", "incidents:report-start", scoping.can_report),
         ("My reports", "incidents:my-reports", scoping.can_report),
         ("Dashboard", "analytics:dashboard", scoping.can_see_trust_dashboard),
         ("Triage", "incidents:triage", scoping.can_triage),
-        ("Incidents", "incidents:list", scoping.can_triage),
         ("Tasks", "aftercare:tasks", scoping.can_see_tasks),
-        ("Self-assessment", "standard:overview", scoping.can_view_self_assessment),
-        ("Returns", "collection:returns", scoping.can_submit_returns),
         ("National dashboard", "analytics:national-dashboard",
          scoping.can_see_national_dashboard),
         ("Returns by trust", "collection:national-returns", scoping.is_national),
         ("National tables", "collection:national-tables", national_or_submitter),
+        ("Incidents", "incidents:list", scoping.can_triage),
+        ("Self-assessment", "standard:overview", scoping.can_view_self_assessment),
+        ("Returns", "collection:returns", scoping.can_submit_returns),
         ("Audit", "audit:search", scoping.can_search_audit),
         ("Organisation", "organisations:overview", scoping.can_administer_trust),
         ("Trusts", "organisations:trusts", scoping.can_administer_national),
@@ -73,8 +74,11 @@ def _navigation_links():  # type: ignore[no-untyped-def]
     ]
 
 
-def navigation(request) -> list[dict[str, object]]:
-    """The header links a person sees, by what their role lets them do."""
+HEADER_LINKS = 5
+
+
+def all_links(request) -> list[dict[str, object]]:
+    """Everything a person may open, by what their role lets them do."""
     from django.urls import reverse
 
     user = request.user
@@ -84,3 +88,8 @@ def navigation(request) -> list[dict[str, object]]:
         {"href": reverse(name), "text": text, "current": request.path == reverse(name)}
         for text, name, allowed in _navigation_links() if allowed(user)
     ]
+
+
+def navigation(request) -> list[dict[str, object]]:
+    """The header's links: the few most used; the start page lists the rest."""
+    return all_links(request)[:HEADER_LINKS]
