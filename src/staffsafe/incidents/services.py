@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -107,10 +107,19 @@ def _clean_staff(staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
+_NEXT_REFERENCE_SQL = (
+    # One statement takes the row lock, counts on and returns the number: no race on a year's
+    # first report, and the lock is held only from here to the commit.
+    "INSERT INTO {table} (trust_id, year, last) VALUES (%s, %s, 1) "
+    "ON CONFLICT (trust_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+)
+
+
 def _next_reference(unit: Unit, year: int) -> str:
-    counter, _ = ReferenceCounter.objects.get_or_create(trust_id=unit.trust_id, year=year)
-    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    number = ReferenceCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_REFERENCE_SQL.format(table=table), [unit.trust_id, year])
+        (number,) = cursor.fetchone()
     return f"{unit.trust.ods_code}-{year}-{number:06d}"
 
 
@@ -118,6 +127,11 @@ def _refuse_unit(actor, unit_id: object, request) -> None:
     audit_record(actor=actor, action=Action.REFUSED, object_type="unit", object_id=unit_id,
                  trust=getattr(actor, "trust", None), request=request,
                  detail="Tried to report against a unit outside their trust.")
+
+
+def _replayed(incident_id: uuid.UUID) -> Incident:
+    return (Incident.objects.select_related("trust", "unit", "reported_by")
+            .prefetch_related("staff").get(pk=incident_id))
 
 
 def _replay(existing: Incident, actor) -> CreateResult:
@@ -153,9 +167,8 @@ def incident_create(
     if not scoping.can_report(actor):
         raise IncidentRefused("Only members of a trust can report incidents.")
     incident_id = incident_id or uuid.uuid4()
-    existing = Incident.objects.filter(pk=incident_id).first()
-    if existing is not None:
-        return _replay(existing, actor)
+    if Incident.objects.filter(pk=incident_id).exists():
+        return _replay(_replayed(incident_id), actor)
     unit = Unit.objects.select_related("trust").filter(pk=unit_id).first()
     if unit is None or unit.trust_id != actor.trust_id:
         if unit is not None:
@@ -175,7 +188,7 @@ def incident_create(
     try:
         with transaction.atomic():
             incident = Incident(
-                id=incident_id, trust_id=unit.trust_id, unit=unit, reported_by=actor,
+                id=incident_id, trust=unit.trust, unit=unit, reported_by=actor,
                 sector=unit.trust.sector, reported_at=reported_at, status=Status.SUBMITTED,
                 reference=_next_reference(unit, reported_at.year), **values,
             )
@@ -187,10 +200,9 @@ def incident_create(
                          object_id=incident.pk, trust=unit.trust, request=request,
                          detail=incident.reference)
     except IntegrityError:
-        existing = Incident.objects.filter(pk=incident_id).first()
-        if existing is None:
+        if not Incident.objects.filter(pk=incident_id).exists():
             raise
-        return _replay(existing, actor)
+        return _replay(_replayed(incident_id), actor)
     return CreateResult(incident, created=True)
 
 
