@@ -7,6 +7,8 @@ inserts. Either way the caller holds one transaction around it, so a failure lea
 from __future__ import annotations
 
 import io
+import queue
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,11 +74,9 @@ def load_rows(frame: pl.DataFrame) -> int:
 def _copy(frame: pl.DataFrame) -> None:
     columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
     sql = f"COPY {connection.ops.quote_name(TABLE)} ({columns}) FROM STDIN (FORMAT csv)"
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(sql) as copy:
-            for chunk in _csv_chunks(frame):
-                copy.write(chunk)
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for chunk in _csv_chunks_ahead(frame):
+            copy.write(chunk)
 
 
 def _csv_chunks(frame: pl.DataFrame, rows: int = 100_000) -> Iterator[bytes]:
@@ -85,6 +85,31 @@ def _csv_chunks(frame: pl.DataFrame, rows: int = 100_000) -> Iterator[bytes]:
         frame.slice(start, rows).write_csv(buffer, include_header=False, null_value="",
                                            datetime_format="%Y-%m-%dT%H:%M:%S%.f%z")
         yield buffer.getvalue()
+
+
+def _csv_chunks_ahead(frame: pl.DataFrame, ahead: int = 2) -> Iterator[bytes]:
+    """The CSV chunks, written by a second thread while the database reads the last one.
+
+    Polars writes without holding the interpreter lock, so the two overlap on two cores.
+    """
+    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=ahead)
+
+    def produce() -> None:
+        try:
+            for chunk in _csv_chunks(frame):
+                chunks.put(chunk)
+        except BaseException as error:  # handed to the reader, which raises it
+            chunks.put(error)
+        else:
+            chunks.put(None)
+
+    writer = threading.Thread(target=produce, name="return-csv-writer", daemon=True)
+    writer.start()
+    while (chunk := chunks.get()) is not None:
+        if isinstance(chunk, BaseException):
+            raise chunk
+        yield chunk
+    writer.join()
 
 
 def _insert(frame: pl.DataFrame) -> None:
