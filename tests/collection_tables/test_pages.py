@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from staffsafe.audit.models import AuditEvent
 from staffsafe.collection import tables
-from staffsafe.collection.national_views import safe_text
+from staffsafe.core.spreadsheets import formula_safe as safe_text
 from staffsafe.collection.selectors import recent_periods
 from tests.collection_tables.returns import add_rows, make_return
 from tests.factories import TrustFactory

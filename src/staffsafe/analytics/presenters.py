@@ -7,25 +7,21 @@ aggregates) and the pure core (`spc`, `rates`).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from staffsafe.accounts import scoping
 from staffsafe.analytics import rates, selectors, spc
+from staffsafe.core import spreadsheets
 from staffsafe.datastandard import codes
 
 HOTSPOT_MONTHS = 3
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A spreadsheet treats text starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 VARIATION = {
     "common_cause": ("Common cause variation", "nhsuk-tag--grey"),
@@ -97,41 +93,15 @@ def _export_value(value: Any) -> Any:
     return "" if value is None else value
 
 
-def safe_text(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def table_csv(table: DataTable) -> bytes:
-    header, rows = table.export()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_text(h) for h in header])
-    writer.writerows([safe_text(v) for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheets.csv_bytes(*table.export())
 
 
 def table_xlsx(table: DataTable, context: str) -> bytes:
     """Values only: every text cell is stored as text, so nothing can run as a formula."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.name[:31])
-    header, rows = table.export()
-    for values in [header, *rows]:
-        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in values])
-    notes = book.create_sheet("Notes")
-    for line in [table.title, context, *table.notes]:
-        notes.append([_text_cell(notes, line)])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+    return spreadsheets.xlsx_bytes(table.name, *table.export(),
+                                   notes=[[line] for line in [table.title, context,
+                                                              *table.notes]])
 
 
 # --------------------------------------------------------------------------------------------

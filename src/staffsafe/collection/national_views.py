@@ -11,8 +11,6 @@ URLs (wired in `collection/urls.py`):
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -25,12 +23,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from staffsafe.audit.services import Action, audit_record
 from staffsafe.collection import national, tables
 from staffsafe.collection.selectors import recent_periods
+from staffsafe.core import spreadsheets
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -45,7 +42,6 @@ MONTHS_OFFERED = 60
 MONTHS_AT_ONCE = 36  # each financial year is protected whole: keep a page to a few
 ROWS_ON_PAGE = 400  # larger tables are offered as downloads only
 # A spreadsheet treats text starting with these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DISCLOSURE_NOTE = (
     "Figures below England level are protected: 0 is shown as 0, counts of 1 to 7 are shown "
     "as *, and other counts are rounded to the nearest 5. A rate or percentage is shown as * "
@@ -174,41 +170,14 @@ def national_table_download(request: HttpRequest, table: str, fmt: str) -> HttpR
     return response
 
 
-def safe_text(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _csv(table: tables.PublishedTable) -> bytes:
-    header, rows = tables.export_rows(table)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_text(h) for h in header])
-    writer.writerows([safe_text(v) for v in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheets.csv_bytes(*tables.export_rows(table))
 
 
 def _xlsx(table: tables.PublishedTable, criteria: dict[str, Any]) -> bytes:
     """Values only: every text cell is stored as text, so nothing can run as a formula."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.name[:31])
-    header, rows = tables.export_rows(table)
-    for values in [header, *rows]:
-        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in values])
-    notes = book.create_sheet("Notes")
-    for line in _notes(table, criteria):
-        notes.append([_text_cell(notes, v) for v in line])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+    return spreadsheets.xlsx_bytes(table.name, *tables.export_rows(table),
+                                   notes=_notes(table, criteria))
 
 
 def _notes(table: tables.PublishedTable, criteria: dict[str, Any]) -> list[list[str]]:

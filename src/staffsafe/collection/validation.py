@@ -56,6 +56,7 @@ from staffsafe.collection.reading import (
     read_return,
     show,
 )
+from staffsafe.core.spreadsheets import formula_safe
 from staffsafe.datastandard import codes
 from staffsafe.datastandard.codes import STANDARD_VERSION
 from staffsafe.datastandard.fields import (
@@ -79,7 +80,6 @@ ODS_PATTERN = r"^[A-Z0-9]{3,5}$"
 SITE_ODS_PATTERN = r"^[A-Z0-9]{3,10}$"
 INTEGER_PATTERN = r"^[0-9]{1,18}$"
 INCIDENT_ID_MAX = 100
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CLOCK_SKEW = timedelta(minutes=5)
 UK = ZoneInfo("Europe/London")
 RIDDOR_DAYS = 7  # more than 7 days absent: RIDDOR's over-seven-day injury
@@ -240,7 +240,7 @@ def problems_csv(problems: Iterable[Problem]) -> str:
 
 
 def _safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return formula_safe(value)
 
 
 # -- collecting problems ----------------------------------------------------------------------
