@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from staffsafe.audit.models import AuditEvent
 from staffsafe.collection import tables
-from staffsafe.core.spreadsheets import formula_safe as safe_text
 from staffsafe.collection.selectors import recent_periods
+from staffsafe.core.spreadsheets import formula_safe as safe_text
 from tests.collection_tables.returns import add_rows, make_return
 from tests.factories import TrustFactory
 
