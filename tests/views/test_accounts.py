@@ -71,3 +71,9 @@ def test_a_non_persona_cannot_be_signed_in_as(world, client):
 def test_pages_need_sign_in(client):
     response = client.get("/my-reports/")
     assert response.status_code == 302 and response.url.startswith("/sign-in/")
+
+
+def test_a_request_for_an_unknown_host_gets_a_400_page_not_a_crash(client):
+    response = client.get("/sign-in/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Something was wrong with the request" in response.content.decode()

@@ -81,8 +81,9 @@ def all_links(request) -> list[dict[str, object]]:
     """Everything a person may open, by what their role lets them do."""
     from django.urls import reverse
 
-    user = request.user
-    if not user.is_authenticated:
+    # A request refused early (a bad Host header) reaches the error page without a user.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return []
     return [
         {"href": reverse(name), "text": text, "current": request.path == reverse(name)}
