@@ -17,7 +17,10 @@ from collections.abc import Callable, Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import Browser, BrowserContext
 
 from tests.browser.pages import PHONE, Auditor, Tab
@@ -57,6 +60,26 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type
     if report.when == "call":
         item.stash[_CALL_FAILED] = report.failed
     return report
+
+
+class _OneRequestAtATime(WSGIServer):
+    """Serves in the live server's own thread, which already uses the test's connection."""
+
+    def __init__(self, *args, connections_override=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite() -> Iterator[None]:
+    """On SQLite the live server's threads share one in-memory connection, which is not safe
+    when a page's images are fetched in parallel (it can hang). Serve one request at a time
+    there; Django then closes each connection, so the browser never waits on a kept-alive one.
+    """
+    threaded = LiveServerThread.server_class
+    if connection.vendor == "sqlite":
+        LiveServerThread.server_class = _OneRequestAtATime
+    yield
+    LiveServerThread.server_class = threaded
 
 
 @pytest.fixture(scope="session")
