@@ -8,16 +8,11 @@ from typing import Any
 from django import forms
 
 from staffsafe.analytics import selectors
+from staffsafe.core.forms import MonthRangeForm
 from staffsafe.datastandard import codes
 
 MONTHS_OFFERED = 60
 DEFAULT_MONTHS = 24
-
-
-def month_choices(today: date | None = None) -> list[tuple[str, str]]:
-    last = selectors.last_complete_month(today)
-    months = [selectors.add_months(last, -i) for i in range(MONTHS_OFFERED)]
-    return [(m.isoformat(), f"{m:%B %Y}") for m in months]
 
 
 def default_period(today: date | None = None) -> dict[str, str]:
@@ -26,28 +21,10 @@ def default_period(today: date | None = None) -> dict[str, str]:
     return {"period_from": first.isoformat(), "period_to": last.isoformat()}
 
 
-class PeriodForm(forms.Form):
-    period_from = forms.TypedChoiceField(
-        label="From", coerce=date.fromisoformat,
-        error_messages={"required": "Select the first month",
-                        "invalid_choice": "Select a first month from the list"})
-    period_to = forms.TypedChoiceField(
-        label="To", coerce=date.fromisoformat,
-        error_messages={"required": "Select the last month",
-                        "invalid_choice": "Select a last month from the list"})
+class PeriodForm(MonthRangeForm):
+    """The dashboards' period: up to five years back."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = month_choices()
-        self.fields["period_from"].choices = choices
-        self.fields["period_to"].choices = choices
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("period_from"), data.get("period_to")
-        if start and end and end < start:
-            self.add_error("period_to", "The last month must be the same as or after the first")
-        return data
+    months_offered = MONTHS_OFFERED
 
 
 class DashboardFilterForm(PeriodForm):

@@ -28,6 +28,7 @@ from staffsafe.audit.services import Action, audit_record
 from staffsafe.collection import national, tables
 from staffsafe.collection.selectors import recent_periods
 from staffsafe.core import spreadsheets
+from staffsafe.core.forms import MonthRangeForm
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -50,39 +51,13 @@ DISCLOSURE_NOTE = (
     "totals, including England's, which are exact.")
 
 
-def _month_choices() -> list[tuple[str, str]]:
-    return [(m.isoformat(), f"{m:%B %Y}") for m in recent_periods(MONTHS_OFFERED)]
-
-
-class NationalTablesForm(forms.Form):
-    period_from = forms.TypedChoiceField(
-        label="From", coerce=date.fromisoformat,
-        error_messages={"required": "Select the first month",
-                        "invalid_choice": "Select a first month from the list"})
-    period_to = forms.TypedChoiceField(
-        label="To", coerce=date.fromisoformat,
-        error_messages={"required": "Select the last month",
-                        "invalid_choice": "Select a last month from the list"})
+class NationalTablesForm(MonthRangeForm):
+    months_offered = MONTHS_OFFERED
+    max_months = MONTHS_AT_ONCE
     granularity = forms.ChoiceField(
         label="Show figures by", choices=GRANULARITY_CHOICES, widget=forms.RadioSelect,
         error_messages={"required": "Select month, quarter or year",
                         "invalid_choice": "Select month, quarter or year"})
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = _month_choices()
-        self.fields["period_from"].choices = choices
-        self.fields["period_to"].choices = choices
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("period_from"), data.get("period_to")
-        if start and end and end < start:
-            self.add_error("period_to", "The last month must be the same as or after the first")
-        elif start and end and (end.year - start.year) * 12 + end.month - start.month >= \
-                MONTHS_AT_ONCE:
-            self.add_error("period_to", f"Choose at most {MONTHS_AT_ONCE} months at once")
-        return data
 
 
 def _defaults() -> dict[str, str]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 # Free text accepted only up to the configured length; escaped wherever it is shown.
 FREE_TEXT_MAX = settings.FREE_TEXT_MAX_LENGTH
@@ -132,3 +133,47 @@ def field_kind(bound_field: forms.BoundField) -> str:
         if isinstance(widget, widget_type):
             return kind
     return "input"
+
+
+def complete_months(count: int, today: date | None = None) -> list[date]:
+    """The first days of the last `count` complete months, most recent first."""
+    month = (today or timezone.localdate()).replace(day=1)
+    months = []
+    for _ in range(count):
+        month = (month - timedelta(days=1)).replace(day=1)
+        months.append(month)
+    return months
+
+
+class MonthRangeForm(forms.Form):
+    """A first and a last month, picked from the last five years; the last not before the first.
+
+    Subclasses may cap the range with `max_months`.
+    """
+
+    months_offered = 60
+    max_months: int | None = None
+    period_from = forms.TypedChoiceField(
+        label="From", coerce=date.fromisoformat,
+        error_messages={"required": "Select the first month",
+                        "invalid_choice": "Select a first month from the list"})
+    period_to = forms.TypedChoiceField(
+        label="To", coerce=date.fromisoformat,
+        error_messages={"required": "Select the last month",
+                        "invalid_choice": "Select a last month from the list"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(m.isoformat(), f"{m:%B %Y}") for m in complete_months(self.months_offered)]
+        self.fields["period_from"].choices = choices
+        self.fields["period_to"].choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", "The last month must be the same as or after the first")
+        elif (start and end and self.max_months
+              and (end.year - start.year) * 12 + end.month - start.month >= self.max_months):
+            self.add_error("period_to", f"Choose at most {self.max_months} months at once")
+        return data
