@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from staffsafe.collection import rollups
 from staffsafe.collection.models import NationalRow, Return
 
 _sequence = itertools.count(1)
@@ -41,4 +42,6 @@ def add_rows(submission: Return, count: int, *, current: bool = True, prefix: st
                 period_start=submission.period_start, current=current,
                 incident_id=incident_id, staff_index=index, occurred_at=occurred,
                 reported_at=occurred + timedelta(hours=1), **values))
-    return NationalRow.objects.bulk_create(rows)
+    created = NationalRow.objects.bulk_create(rows)
+    rollups.cells_rebuild([submission.pk])  # as accepting a return does
+    return created

@@ -25,10 +25,19 @@ INSERT_BATCH = 5000
 
 
 def _with_positions(frame: pl.DataFrame) -> pl.DataFrame:
-    """Add the position of each member of staff within their incident (0 for the first)."""
-    return frame.with_columns(
-        pl.int_range(pl.len()).over("incident_id").alias("staff_index")
-    )
+    """Add the position of each member of staff within their incident (0 for the first).
+
+    Grouping by a 64-bit hash of the id is about three times faster than by the text; a
+    collision would put two incidents in one group, which the exact check below always sees
+    (one of their first rows would not be 0), and then the text is used.
+    """
+    fast = frame.with_columns(
+        pl.int_range(pl.len()).over(pl.col("incident_id").hash()).alias("staff_index"))
+    first = fast.select((pl.col("staff_index") == 0)
+                        == pl.col("incident_id").is_first_distinct()).to_series()
+    if first.all():
+        return fast
+    return frame.with_columns(pl.int_range(pl.len()).over("incident_id").alias("staff_index"))
 
 
 def national_frame(frame: pl.DataFrame, *, submission_id: int, trust_id: int,
@@ -60,20 +69,21 @@ def _columns() -> list[str]:
     return [f.column for f in NationalRow._meta.concrete_fields if f.column != "id"]
 
 
-def load_rows(frame: pl.DataFrame) -> int:
-    """Insert the national frame's rows; the caller owns the transaction."""
+def load_rows(frame: pl.DataFrame, table: str = TABLE) -> int:
+    """Insert the frame's rows (the national frame, by default into the national table; its
+    columns are the table's); the caller owns the transaction."""
     if frame.height == 0:
         return 0
     if connection.vendor == "postgresql":
-        _copy(frame)
+        _copy(frame, table)
     else:
-        _insert(frame)
+        _insert(frame, table)
     return frame.height
 
 
-def _copy(frame: pl.DataFrame) -> None:
+def _copy(frame: pl.DataFrame, table: str) -> None:
     columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
-    sql = f"COPY {connection.ops.quote_name(TABLE)} ({columns}) FROM STDIN (FORMAT csv)"
+    sql = f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN (FORMAT csv)"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for chunk in _csv_chunks_ahead(frame):
             copy.write(chunk)
@@ -112,7 +122,7 @@ def _csv_chunks_ahead(frame: pl.DataFrame, ahead: int = 2) -> Iterator[bytes]:
     writer.join()
 
 
-def _insert(frame: pl.DataFrame) -> None:
+def _insert(frame: pl.DataFrame, table: str) -> None:
     # SQLite stores Django's aware datetimes as naive UTC text and dates as ISO text.
     frame = frame.with_columns(
         [pl.col(name).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S%.6f")
@@ -123,7 +133,7 @@ def _insert(frame: pl.DataFrame) -> None:
     columns = frame.columns
     placeholders = ", ".join(["%s"] * len(columns))
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"INSERT INTO {connection.ops.quote_name(TABLE)} ({names}) VALUES ({placeholders})"  # noqa: S608
+    sql = f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({placeholders})"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, frame.height, INSERT_BATCH):
             cursor.executemany(sql, frame.slice(start, INSERT_BATCH).rows())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from staffsafe.collection import tables
 from staffsafe.datastandard import codes
 from staffsafe.organisations.models import Trust
 
@@ -125,10 +126,63 @@ class NationalRow(models.Model):
     psychological_impact = models.BooleanField(null=True)
     days_absent = models.PositiveIntegerField(null=True)
 
-    class Meta:
-        # One index only: every index is maintained for each of a million copied rows. Retiring
-        # re-sent incidents is one hash join per return and needs none.
-        indexes = [models.Index(fields=["period_start", "current"])]
+    # No secondary index in Meta: every B-tree is maintained for each of a million copied rows,
+    # and the tables are read from `NationalCell`, not from here. Rows are only ever read by
+    # return (retiring re-sent incidents, rebuilding a return's cells), through a BRIN index on
+    # `submission_id` that migration 0003 creates on PostgreSQL (a few pages per return, next to
+    # nothing to maintain, because a return's rows are copied in one piece); SQLite gets a
+    # B-tree.
 
     def __str__(self) -> str:
         return f"{self.trust_id}/{self.incident_id}#{self.staff_index}"
+
+
+def cell_column(measure: str) -> str:
+    """The database column of one of `tables.CELL_MEASURES` ("police:charged" -> police_charged)."""
+    return measure.replace(":", "_")
+
+
+class NationalCell(models.Model):
+    """The roll-up the national tables are built from (ADR 0012): the current rows of one
+    accepted return added up by category and staff group, with every count the tables publish.
+
+    Written in the same transaction as the rows it adds up (`collection.rollups`), so it is never
+    out of step with them; a return whose rows are retired by a later one has its cells rebuilt.
+    """
+
+    submission = models.ForeignKey(Return, on_delete=models.DO_NOTHING, related_name="cells",
+                                   db_constraint=False)
+    trust = models.ForeignKey(Trust, on_delete=models.DO_NOTHING, related_name="+",
+                              db_constraint=False)
+    period_start = models.DateField()
+    category = models.CharField(max_length=40, blank=True, default="")
+    staff_group = models.CharField(max_length=40, blank=True, default="")
+
+    class Meta:
+        indexes = [models.Index(fields=["submission"]), models.Index(fields=["period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.category} {self.staff_group}"
+
+
+# One count column per measure of the tables, so adding a code to the standard adds a column.
+for _measure in tables.CELL_MEASURES:
+    NationalCell.add_to_class(cell_column(_measure), models.PositiveIntegerField(default=0))
+
+
+class Publication(models.Model):
+    """The published national tables of one financial year, as disclosure control left them.
+
+    Protecting a national year takes seconds, so it is done once per change of the year's data
+    (after each accepted return, in the background) and every page reads the stored result.
+    `fingerprint` says which data it was computed from (`collection.rollups.fingerprint`).
+    """
+
+    financial_year = models.PositiveSmallIntegerField(unique=True)
+    fingerprint = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+    seconds = models.FloatField(help_text="How long the tables took to compute and protect.")
+    tables = models.JSONField(help_text="By granularity: the published tables.")
+
+    def __str__(self) -> str:
+        return f"{self.financial_year}-{(self.financial_year + 1) % 100:02d}"

@@ -12,6 +12,7 @@ loaded for whole financial years around the range asked for.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -20,7 +21,7 @@ from django.db import connection
 
 from staffsafe.accounts import scoping
 from staffsafe.collection import tables
-from staffsafe.collection.models import NationalRow, Return
+from staffsafe.collection.models import NationalCell, NationalRow, Return, cell_column
 
 # (column, ORM lookup, type) for the national frame, in order.
 ROW_COLUMNS: tuple[tuple[str, str, type[pl.DataType]], ...] = (
@@ -40,6 +41,10 @@ ROW_COLUMNS: tuple[tuple[str, str, type[pl.DataType]], ...] = (
     ("staff_group", "staff_group", pl.Utf8),
 )
 ROW_SCHEMA = {name: dtype for name, _, dtype in ROW_COLUMNS}
+CELL_SCHEMA: dict[str, type[pl.DataType]] = {
+    "trust_ods": pl.Utf8, "trust_name": pl.Utf8, "sector": pl.Utf8, "region": pl.Utf8,
+    "period_start": pl.Date, "category": pl.Utf8, "staff_group": pl.Utf8,
+    **dict.fromkeys(tables.CELL_MEASURES, pl.Int64)}
 HEADCOUNT_SCHEMA = {"trust_ods": pl.Utf8, "trust_name": pl.Utf8, "sector": pl.Utf8,
                     "region": pl.Utf8, "period_start": pl.Date, "staff_group": pl.Utf8,
                     "headcount": pl.Int64}
@@ -64,12 +69,17 @@ def national_frame(period_from: date, period_to: date) -> pl.DataFrame:
     """Current rows of accepted returns for the months from ``period_from`` to ``period_to``,
     with the trust's ODS code, name, sector and region: see `tables.ROWS_COLUMNS`."""
     query = _current_rows(period_from, period_to).values_list(*(c[1] for c in ROW_COLUMNS))
+    return query_frame(query, ROW_SCHEMA)
+
+
+def query_frame(query, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
+    """A `values_list` query as a Polars frame with ``schema`` (its columns, in order)."""
     if connection.vendor == "postgresql":
-        return _copy_frame(query)
-    return pl.DataFrame(list(query), schema=ROW_SCHEMA, orient="row")
+        return _copy_frame(query, schema)
+    return pl.DataFrame(list(query), schema=schema, orient="row")
 
 
-def _copy_frame(query) -> pl.DataFrame:
+def _copy_frame(query, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
     """PostgreSQL: COPY the query out as CSV and let Polars parse it (no Python objects)."""
     sql, params = query.query.sql_with_params()
     buffer = io.BytesIO()
@@ -78,10 +88,10 @@ def _copy_frame(query) -> pl.DataFrame:
         for block in copy:
             buffer.write(block)
     buffer.seek(0)
-    text = pl.read_csv(buffer, infer_schema=False, new_columns=list(ROW_SCHEMA))
+    text = pl.read_csv(buffer, infer_schema=False, new_columns=list(schema))
     if text.height == 0:
-        return pl.DataFrame(schema=ROW_SCHEMA)
-    return text.select([_parse(name, dtype) for name, dtype in ROW_SCHEMA.items()])
+        return pl.DataFrame(schema=schema)
+    return text.select([_parse(name, dtype) for name, dtype in schema.items()])
 
 
 def _parse(name: str, dtype: type[pl.DataType]) -> pl.Expr:
@@ -138,21 +148,53 @@ def financial_years_around(period_from: date, period_to: date) -> tuple[date, da
     return date(first, 4, 1), date(last + 1, 3, 1)
 
 
+def national_cells(period_from: date, period_to: date) -> pl.DataFrame:
+    """The roll-up of `national_frame` (`tables.cells` of the same rows, one set per return),
+    read from the cells kept with each accepted return: what the tables are built from."""
+    query = (NationalCell.objects.filter(
+        submission__status=Return.Status.ACCEPTED, period_start__gte=_month(period_from),
+        period_start__lte=_month(period_to))
+        .values_list("trust__ods_code", "trust__name", "trust__sector", "trust__region",
+                     "period_start", "category", "staff_group",
+                     *(cell_column(m) for m in tables.CELL_MEASURES)).order_by())
+    return query_frame(query, CELL_SCHEMA)
+
+
 def published_tables(user, period_from: date, period_to: date,
                      granularity: str) -> list[tables.PublishedTable]:
     """Every national table for the range, as it may be published (see `collection.tables`).
 
     For national roles and trusts' submitters; anyone else is refused. Quarters and years that
-    overlap the range are shown whole.
+    overlap the range are shown whole. Read from the stored publication of each financial year
+    (`collection.rollups`), computed again first when its data has changed.
     """
+    from staffsafe.collection import rollups
+
     if not may_see_published_tables(user):
         raise PermissionDenied
     if granularity not in tables.GRANULARITIES:
         raise ValueError(f"granularity must be one of {', '.join(tables.GRANULARITIES)}")
     if period_to < period_from:
         raise ValueError("the range ends before it starts")
-    first, last = financial_years_around(period_from, period_to)
-    built = tables.build_tables(national_frame(first, last), headcount_frame(first, last),
-                                granularity, period_from=_month(period_from),
-                                period_to=_month(period_to))
-    return [tables.publish(table) for table in built]
+    first, last = _month(period_from), _month(period_to)
+    years = range(tables.financial_year_start(first), tables.financial_year_start(last) + 1)
+    stored = [[tables.published_from_json(t)
+               for t in rollups.publication_for(year).tables[granularity]] for year in years]
+    return [_join_years([year[i] for year in stored], first, last)
+            for i in range(len(tables.TABLE_NAMES))]
+
+
+def _join_years(parts: list[tables.PublishedTable], first: date,
+                last: date) -> tables.PublishedTable:
+    """One table from the same table of consecutive financial years, cut to the range."""
+    rows, left_out, notes = [], set(), []
+    for part in parts:
+        for row in part.rows:
+            if row.period.start <= last and row.period.end >= first:
+                rows.append(row)
+            else:
+                left_out.add(row.period.label)
+    for part in parts:
+        notes += [n for n in part.notes if n not in notes
+                  and n.split(":", 1)[0] not in left_out]
+    return replace(parts[0], rows=tuple(rows), notes=tuple(notes))

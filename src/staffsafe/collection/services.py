@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from staffsafe.audit.services import Action, audit_record
-from staffsafe.collection import loading, pipeline
+from staffsafe.collection import loading, pipeline, rollups
 from staffsafe.collection.models import NationalRow, Return
 from staffsafe.organisations.models import Trust
 
@@ -140,9 +140,17 @@ def _accept(submission: Return, outcome: pipeline.Outcome) -> None:
                                    trust_id=submission.trust_id,
                                    period_start=submission.period_start)
     loading.load_rows(frame)
-    _retire_rows(submission, previous)
+    retired = _retire_rows(submission, previous)
     Return.objects.filter(pk__in=[p.pk for p in previous]).update(
         status=Return.Status.SUPERSEDED)
+    # The roll-ups move with the rows (ADR 0012): this return's cells, and those of the returns
+    # it replaced or took incidents from.
+    rollups.cells_store_from_frame(frame)
+    rollups.cells_rebuild([*retired, *(p.pk for p in previous)])
+    periods = {submission.period_start, *Return.objects.filter(pk__in=retired).values_list(
+        "period_start", flat=True)}
+    years = rollups.touched_years(periods)
+    transaction.on_commit(lambda: _refresh_publications_later(years))
     Return.objects.filter(pk=submission.pk).update(
         status=Return.Status.ACCEPTED, processed_at=timezone.now(),
         row_count=outcome.row_count, incident_count=outcome.incident_count, problem_count=0,
@@ -156,14 +164,27 @@ def _accept(submission: Return, outcome: pipeline.Outcome) -> None:
                  detail=f"{outcome.incident_count} incident(s)")
 
 
-def _retire_rows(submission: Return, previous: list[Return]) -> None:
-    """Earlier versions stop counting: the replaced return's rows, and re-sent incidents."""
-    earlier = (NationalRow.objects.filter(trust_id=submission.trust_id, current=True)
-               .exclude(submission=submission))
+def _retire_rows(submission: Return, previous: list[Return]) -> list[int]:
+    """Earlier versions stop counting: the replaced return's rows, and re-sent incidents.
+    Returns the ids of the returns that lost rows."""
+    # Through the trust's accepted returns, so the database reads only their rows (an index on
+    # the return), not the whole national table.
+    counted = Return.objects.filter(trust_id=submission.trust_id, status=Return.Status.ACCEPTED
+                                    ).exclude(pk=submission.pk).values_list("pk", flat=True)
+    earlier = NationalRow.objects.filter(submission_id__in=list(counted), current=True)
     if not earlier.exists():  # a trust's first return replaces nothing
-        return
+        return []
     resent = NationalRow.objects.filter(submission=submission).values("incident_id")
-    earlier.filter(Q(submission__in=previous) | Q(incident_id__in=resent)).update(current=False)
+    retiring = earlier.filter(Q(submission__in=previous) | Q(incident_id__in=resent))
+    losing = list(retiring.order_by().values_list("submission_id", flat=True).distinct())
+    retiring.update(current=False)
+    return losing
+
+
+def _refresh_publications_later(years: list[int]) -> None:
+    from staffsafe.collection import tasks
+
+    tasks.refresh_publications.enqueue(years)
 
 
 def return_build_from_incidents(*, actor, trust: Trust, period_start: date,

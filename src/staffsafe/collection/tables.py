@@ -91,6 +91,8 @@ from staffsafe.analytics import rates, sdc
 from staffsafe.datastandard import codes
 
 __all__ = [
+    "CELL_KEYS",
+    "CELL_MEASURES",
     "GRANULARITIES",
     "NATIONAL",
     "SUBNATIONAL",
@@ -102,6 +104,8 @@ __all__ = [
     "Row",
     "Table",
     "build_tables",
+    "build_tables_from_cells",
+    "cells",
     "check_published",
     "display_columns",
     "display_row",
@@ -109,7 +113,10 @@ __all__ = [
     "export_rows",
     "financial_year_start",
     "period_of",
+    "publications_for_year",
     "publish",
+    "published_from_json",
+    "published_to_json",
     "suppressed",
 ]
 
@@ -216,24 +223,47 @@ def _sanction_measures() -> list[pl.Expr]:
             for c in SANCTIONS]
 
 
-def _staff_measures() -> list[pl.Expr]:
+def _cell_measures() -> list[pl.Expr]:
+    """Every count the tables publish, per cell of rows: all add up across cells."""
+    physical = _incident() & (pl.col("category") == PHYSICAL_ASSAULT)
     return [
+        pl.len().alias("staff"),
+        _incident().sum().alias("incidents"),
+        (physical & _true("medical_factors")).sum().alias("medical"),
         _true("injury").sum().alias("injured"),
         _days().sum().alias("days"),
         (_days() > 0).sum().alias("days_contributors"),
+        *_police_measures(), *_sanction_measures(),
     ]
 
 
-def _incident_measures() -> list[pl.Expr]:
-    """Every additive count the sub-national tables publish, per group of rows."""
-    physical = _incident() & (pl.col("category") == PHYSICAL_ASSAULT)
-    return [
-        _incident().sum().alias("incidents"),
-        *[(_incident() & (pl.col("category") == c)).sum().alias(f"incidents:{c}")
-          for c in CATEGORIES],
-        (physical & _true("medical_factors")).sum().alias("medical"),
-        *_staff_measures(), *_police_measures(), *_sanction_measures(),
-    ]
+# The roll-up of national rows that every table is built from: one cell per trust, month,
+# category and staff group, holding the counts of :data:`CELL_MEASURES`. Cells add up, so the
+# cells of many returns (or of one return computed in parts) sum to the cells of all their rows.
+CELL_KEYS = ("trust_ods", "period_start", "category", "staff_group")
+MEASURE_INPUTS = ("staff_index", "category", "medical_factors", "injury", "days_absent",
+                  "police_informed", "police_outcome", "civil_admin_sanctions", "staff_group")
+CELL_MEASURES = tuple(e.meta.output_name() for e in _cell_measures())
+
+
+def cells(rows: pl.DataFrame, keys: Sequence[str] = CELL_KEYS) -> pl.DataFrame:
+    """National rows (one per member of staff affected) rolled up into cells.
+
+    ``keys`` must include ``category`` and ``staff_group``; the read model keeps one cell per
+    return as well. Trust attributes (``trust_name``, ``sector``, ``region``) are kept when
+    present. The result has the keys, those attributes and :data:`CELL_MEASURES` (Int64).
+    """
+    _require(rows, (*keys, *MEASURE_INPUTS), "rows")
+    keys = [*keys, *(c for c in TRUST_COLUMNS[1:] if c in rows.columns and c not in keys)]
+    frame = rows.with_columns(pl.col("category", "staff_group").cast(pl.Utf8).fill_null(""))
+    return _counts(frame, keys, _cell_measures())
+
+
+def _sum_cells(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+    """Cells added up by ``by``, with incidents by category as ``incidents:<category>``."""
+    split = [pl.col("incidents").filter(pl.col("category") == c).sum().alias(f"incidents:{c}")
+             for c in CATEGORIES]
+    return _counts(frame, by, [pl.col(list(CELL_MEASURES)).sum(), *split])
 
 
 def _counts(frame: pl.DataFrame, by: list[str], measures: list[pl.Expr]) -> pl.DataFrame:
@@ -263,14 +293,15 @@ def _trusts(rows: pl.DataFrame, headcounts: pl.DataFrame) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class _Input:
-    rows: pl.DataFrame  # with period keys
+    rows: pl.DataFrame  # cells, with period keys
     headcounts: pl.DataFrame  # with period keys
     trusts: pl.DataFrame
     periods: dict[str, Period]
 
 
 def _prepare(rows: pl.DataFrame, headcounts: pl.DataFrame) -> _Input:
-    _require(rows, ROWS_COLUMNS, "rows")
+    """``rows`` are cells (see :func:`cells`)."""
+    _require(rows, (*CELL_KEYS, *CELL_MEASURES), "cells")
     _require(headcounts, HEADCOUNT_COLUMNS, "headcounts")
     rows = rows.with_columns(pl.col("period_start").cast(pl.Date),
                              pl.col("trust_ods").cast(pl.Utf8))
@@ -315,7 +346,7 @@ def _incomplete(data: _Input, periods: list[Period]) -> list[str]:
 def _trust_months(data: _Input) -> pl.DataFrame:
     """One row per trust and month with a return: the additive counts and the headcount."""
     keys = ["trust_ods", "period_start"]
-    counts = _counts(data.rows, keys, _incident_measures())
+    counts = _sum_cells(data.rows, keys)
     staff = data.headcounts.group_by(keys).agg(pl.col("headcount").sum())
     frame = _reporting(data).join(counts, on=keys, how="left").join(staff, on=keys, how="left")
     frame = frame.with_columns(pl.exclude(*keys, *GRANULARITIES).fill_null(0))
@@ -931,6 +962,8 @@ class PublishedTable:
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = ()
     _publication: _Publication | None = field(default=None, repr=False, compare=False)
+    # Passed :func:`check_published` when published (a stored publication keeps only such).
+    checked: bool = field(default=False, repr=False, compare=False)
 
 
 def _rate_columns(name: str, label: str) -> list[Column]:
@@ -1053,8 +1086,24 @@ def build_tables(rows: pl.DataFrame, headcounts: pl.DataFrame, granularity: str,
     (a quarter or year is always shown whole). Order: as :data:`TABLE_NAMES`."""
     if granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
-    data = _prepare(rows, headcounts)
+    return build_tables_from_cells(cells(rows), headcounts, granularity,
+                                   period_from=period_from, period_to=period_to)
+
+
+def build_tables_from_cells(cell_frame: pl.DataFrame, headcounts: pl.DataFrame,
+                            granularity: str, *, period_from: date | None = None,
+                            period_to: date | None = None) -> list[Table]:
+    """:func:`build_tables` from rows already rolled up by :func:`cells` (the read model's
+    roll-up), which gives the same tables."""
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
+    data = _prepare(cell_frame, headcounts)
     figures, aggregates = _figures(data)
+    return _build(data, figures, aggregates, granularity, period_from, period_to)
+
+
+def _build(data: _Input, figures: _Figures, aggregates: dict, granularity: str,
+           period_from: date | None, period_to: date | None) -> list[Table]:
     periods = [p for p in sorted(data.periods.values(), key=lambda p: p.start)
                if p.granularity == granularity and _overlaps(p, period_from, period_to)]
     wanted = {p.key for p in periods}
@@ -1175,11 +1224,11 @@ def _category_table(granularity: str, data: _Input, aggregates: dict, wanted: se
     columns = _category_columns()
     frame = data.rows.filter(pl.col(granularity).is_in(sorted(wanted))).rename(
         {granularity: "period"})
+    responses = [m for m in CELL_MEASURES if m.startswith(("police", "sanction"))]
     measures = [
-        _incident().sum().alias("incidents"), pl.len().alias("staff_affected"),
-        _true("injury").sum().alias("staff_injured"), _days().sum().alias("days_lost"),
-        *[e.alias(_response_name(e.meta.output_name())) for e in _police_measures()],
-        *[e.alias(_response_name(e.meta.output_name())) for e in _sanction_measures()],
+        pl.col("incidents").sum(), pl.col("staff").sum().alias("staff_affected"),
+        pl.col("injured").sum().alias("staff_injured"), pl.col("days").sum().alias("days_lost"),
+        *[pl.col(m).sum().alias(_response_name(m)) for m in responses],
     ]
     periods = sorted(p for p in wanted if (p, ENGLAND, ENGLAND) in aggregates)
     groups = [*CATEGORIES, *sorted(set(frame["category"].to_list()) - set(CATEGORIES))]
@@ -1209,10 +1258,11 @@ def _staff_group_table(granularity: str, data: _Input, aggregates: dict,
     columns = _staff_group_columns()
     frame = data.rows.filter(pl.col(granularity).is_in(sorted(wanted))).rename(
         {granularity: "period"})
-    measures = [pl.len().alias("staff_affected"),
-                (pl.col("category") == PHYSICAL_ASSAULT).sum().alias(
+    measures = [pl.col("staff").sum().alias("staff_affected"),
+                pl.col("staff").filter(pl.col("category") == PHYSICAL_ASSAULT).sum().alias(
                     "staff_affected_physical_assault"),
-                _true("injury").sum().alias("staff_injured"), _days().sum().alias("days_lost")]
+                pl.col("injured").sum().alias("staff_injured"),
+                pl.col("days").sum().alias("days_lost")]
     reported = _reporting(data).group_by("trust_ods", granularity).len("reported")
     heads = (data.headcounts.filter(pl.col(granularity).is_in(sorted(wanted)))
              .join(reported, on=["trust_ods", granularity])
@@ -1261,7 +1311,7 @@ def publish(table: Table, level: str | None = None) -> PublishedTable:
     problems = check_published(published)
     if problems:
         raise DisclosureError(problems)
-    return published
+    return replace(published, checked=True)
 
 
 def _publish_subnational(table: Table) -> PublishedTable:
@@ -1314,7 +1364,8 @@ def check_published(table: PublishedTable) -> list[str]:
                 if c.kind in ("count", "days") and r.values.get(c.name) is None]
     publication = table._publication
     if publication is None:
-        return ["the table carries no record of its protection"]
+        return [] if table.checked else [
+            "the table carries no record of its protection"]
     mine = {(*c.figure, r.period.key, r.level, r.group)
             for r in table.rows for c in table.columns if c.figure and r.level != ENGLAND}
     problems = _rule_problems(table, {k for k in mine if publication.status.get(k) == EXACT})
@@ -1464,3 +1515,60 @@ def _export_value(table: PublishedTable, row: Row, column: Column) -> Any:
         return round(float(value), 1)
     share = column.kind == "share" or column.estimate.endswith("share")
     return round(float(value) * (100 if share else 1), 2)
+
+
+# --------------------------------------------------------------------------------------------
+# Stored publications: a published table as plain JSON and back
+# --------------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def published_to_json(table: PublishedTable) -> dict[str, Any]:
+    """A published table as JSON-ready data: only one :func:`publish` checked (its protection
+    record is not kept)."""
+    if not table.checked:
+        raise DisclosureError(["only a table that passed the disclosure check is stored"])
+    return {
+        "name": table.name, "title": table.title, "granularity": table.granularity,
+        "level": table.level, "group_label": table.group_label, "notes": list(table.notes),
+        "columns": [[c.name, c.label, c.kind, list(c.figure) if c.figure else None,
+                     c.estimate] for c in table.columns],
+        "rows": [[r.period.granularity, r.period.start.isoformat(), r.level, r.group,
+                  r.group_label, {k: _plain(v) for k, v in r.values.items()}]
+                 for r in table.rows],
+        "checked": True,
+    }
+
+
+def published_from_json(data: dict[str, Any]) -> PublishedTable:
+    columns = tuple(Column(name, label, kind, tuple(figure) if figure else None, estimate)
+                    for name, label, kind, figure, estimate in data["columns"])
+    rows = tuple(Row(period_of(date.fromisoformat(start), granularity), level, group, label,
+                     values)
+                 for granularity, start, level, group, label, values in data["rows"])
+    return PublishedTable(data["name"], data["title"], data["granularity"], data["level"],
+                          data["group_label"], columns, rows, tuple(data["notes"]),
+                          checked=data.get("checked") is True)
+
+
+def publications_for_year(cell_frame: pl.DataFrame, headcounts: pl.DataFrame,
+                          financial_year: int) -> dict[str, list[PublishedTable]]:
+    """Every published table of one financial year, by granularity: what the hub stores.
+
+    ``cell_frame`` and ``headcounts`` hold that financial year only (suppression is decided
+    per financial year, so a year's tables need nothing from any other year).
+    """
+    first = date(financial_year, 4, 1)
+    last = date(financial_year + 1, 3, 1)
+    data = _prepare(cell_frame, headcounts)
+    figures, aggregates = _figures(data)  # protected once for all three granularities
+    return {granularity: [publish(t) for t in _build(data, figures, aggregates, granularity,
+                                                      first, last)]
+            for granularity in GRANULARITIES}

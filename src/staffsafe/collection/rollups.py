@@ -1,0 +1,161 @@
+"""The national roll-ups (ADR 0012): cells kept in step with the rows, publications with cells.
+
+* **Cells** (`NationalCell`): the current rows of each accepted return added up by category and
+  staff group (`tables.cells`). `return_accepted` writes them in the return's own transaction,
+  from the frame it has just loaded, and rebuilds the cells of earlier returns whose rows it
+  retired. The national tables read cells (about 40 per return) instead of rows (one per member
+  of staff affected).
+* **Publications** (`Publication`): the published tables of one financial year, disclosure
+  control applied (seconds of work for a national year). Refreshed in the background after each
+  accepted return; a page finds the stored year and uses it when its `fingerprint` still
+  matches the year's accepted returns and cells, and computes it again only when it does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from datetime import date
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.utils import timezone
+
+from staffsafe.collection import loading, tables
+from staffsafe.collection.models import NationalCell, NationalRow, Publication, Return, cell_column
+
+DB_KEYS = ("submission_id", "trust_id", "period_start", "category", "staff_group")
+ROW_INPUT_SCHEMA: dict[str, type[pl.DataType]] = {
+    "submission_id": pl.Int64, "trust_id": pl.Int64, "period_start": pl.Date,
+    "staff_index": pl.Int64, "category": pl.Utf8, "medical_factors": pl.Boolean,
+    "injury": pl.Boolean, "days_absent": pl.Int64, "police_informed": pl.Boolean,
+    "police_outcome": pl.Utf8, "civil_admin_sanctions": pl.Utf8, "staff_group": pl.Utf8,
+}
+CELL_TABLE = NationalCell._meta.db_table
+REBUILD_BATCH = 500  # returns per read when every return's cells are rebuilt
+
+
+# --------------------------------------------------------------------------------------------
+# Cells
+# --------------------------------------------------------------------------------------------
+
+
+def _store(cell_frame: pl.DataFrame) -> int:
+    frame = cell_frame.select(
+        *DB_KEYS, *(pl.col(m).alias(cell_column(m)) for m in tables.CELL_MEASURES))
+    return loading.load_rows(frame, table=CELL_TABLE)
+
+
+def cells_store_from_frame(national_frame: pl.DataFrame) -> int:
+    """Cells of a return from the national frame just loaded (`loading.national_frame`)."""
+    return _store(tables.cells(national_frame, keys=DB_KEYS))
+
+
+def _current_rows(submission_ids: list[int]) -> pl.DataFrame:
+    from staffsafe.collection import national
+
+    query = (NationalRow.objects.filter(submission_id__in=submission_ids, current=True)
+             .values_list(*ROW_INPUT_SCHEMA).order_by())
+    return national.query_frame(query, ROW_INPUT_SCHEMA)
+
+
+def cells_rebuild(submission_ids: Iterable[int]) -> int:
+    """Replace the cells of these returns with the sum of their current rows (the caller owns
+    the transaction). Superseded and rejected returns end with no cells."""
+    ids = sorted(set(submission_ids))
+    if not ids:
+        return 0
+    NationalCell.objects.filter(submission_id__in=ids).delete()
+    counting = list(Return.objects.filter(pk__in=ids, status=Return.Status.ACCEPTED)
+                    .values_list("pk", flat=True))
+    stored = 0
+    for start in range(0, len(counting), REBUILD_BATCH):
+        rows = _current_rows(counting[start:start + REBUILD_BATCH])
+        stored += _store(tables.cells(rows, keys=DB_KEYS))
+    return stored
+
+
+def cells_rebuild_all() -> int:
+    """Every accepted return's cells, from its rows: after a migration, or to check the cells."""
+    with transaction.atomic():
+        NationalCell.objects.all().delete()
+        ids = list(Return.objects.filter(status=Return.Status.ACCEPTED)
+                   .order_by("pk").values_list("pk", flat=True))
+        return cells_rebuild(ids)
+
+
+# --------------------------------------------------------------------------------------------
+# Publications
+# --------------------------------------------------------------------------------------------
+
+
+def year_range(financial_year: int) -> tuple[date, date]:
+    return date(financial_year, 4, 1), date(financial_year + 1, 3, 1)
+
+
+def fingerprint(financial_year: int) -> str:
+    """What a year's tables are computed from: its accepted returns and their cells. Any
+    accepted, superseded or re-counted return changes it (cell ids only ever grow)."""
+    first, last = year_range(financial_year)
+    returns = Return.objects.filter(status=Return.Status.ACCEPTED, period_start__gte=first,
+                                    period_start__lte=last).aggregate(
+        n=Count("pk"), top=Max("pk"), low=Min("pk"), at=Max("processed_at"))
+    cells = NationalCell.objects.filter(
+        period_start__gte=first, period_start__lte=last,
+        submission__status=Return.Status.ACCEPTED).aggregate(n=Count("pk"), top=Max("pk"))
+    text = repr((returns["n"], returns["top"], returns["low"], returns["at"], cells["n"],
+                 cells["top"]))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def publication_compute(financial_year: int) -> Publication:
+    """Build and protect a financial year's tables from the cells, and store them."""
+    from staffsafe.collection import national
+
+    first, last = year_range(financial_year)
+    started = time.perf_counter()
+    stamp = fingerprint(financial_year)
+    published = tables.publications_for_year(national.national_cells(first, last),
+                                             national.headcount_frame(first, last),
+                                             financial_year)
+    payload = {granularity: [tables.published_to_json(t) for t in found]
+               for granularity, found in published.items()}
+    publication, _ = Publication.objects.update_or_create(
+        financial_year=financial_year, defaults={
+            "fingerprint": stamp, "computed_at": timezone.now(),
+            "seconds": time.perf_counter() - started, "tables": payload})
+    return publication
+
+
+def publication_for(financial_year: int) -> Publication:
+    """The stored tables of a financial year, computed again first if the data has changed."""
+    stored = Publication.objects.filter(financial_year=financial_year).first()
+    if stored is not None and stored.fingerprint == fingerprint(financial_year):
+        return stored
+    return publication_compute(financial_year)
+
+
+def financial_years_with_returns() -> list[int]:
+    months = (Return.objects.filter(status=Return.Status.ACCEPTED)
+              .values_list("period_start", flat=True).distinct())
+    return sorted({tables.financial_year_start(m) for m in months})
+
+
+def publications_refresh(financial_years: Iterable[int] | None = None) -> list[int]:
+    """Recompute the stored tables of the years whose data changed; returns those years."""
+    years = sorted(set(financial_years)) if financial_years is not None else (
+        financial_years_with_returns())
+    done = []
+    for year in years:
+        stored = Publication.objects.filter(financial_year=year).values_list(
+            "fingerprint", flat=True).first()
+        if stored != fingerprint(year):
+            publication_compute(year)
+            done.append(year)
+    return done
+
+
+def touched_years(periods: Iterable[date]) -> list[int]:
+    return sorted({tables.financial_year_start(p) for p in periods})
