@@ -51,6 +51,9 @@ class Return(models.Model):
     headcounts = models.JSONField(default=dict, blank=True)
     supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="superseded_by")
+    # Goes up each time the return's roll-up is rewritten (ADR 0012), so the stored national
+    # tables can tell that a later return took incidents from this one.
+    cells_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-period_start", "-submitted_at"]

@@ -8,7 +8,8 @@
 * **Publications** (`Publication`): the published tables of one financial year, disclosure
   control applied (seconds of work for a national year). Refreshed in the background after each
   accepted return; a page finds the stored year and uses it when its `fingerprint` still
-  matches the year's accepted returns and cells, and computes it again only when it does not.
+  matches the year's accepted returns and their cells' versions, and computes it again only
+  when it does not.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import date
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min, Sum
 from django.utils import timezone
 
 from staffsafe.collection import loading, tables
@@ -48,9 +49,15 @@ def _store(cell_frame: pl.DataFrame) -> int:
     return loading.load_rows(frame, table=CELL_TABLE)
 
 
+def _bump(submission_ids: list[int]) -> None:
+    Return.objects.filter(pk__in=submission_ids).update(cells_version=F("cells_version") + 1)
+
+
 def cells_store_from_frame(national_frame: pl.DataFrame) -> int:
     """Cells of a return from the national frame just loaded (`loading.national_frame`)."""
-    return _store(tables.cells(national_frame, keys=DB_KEYS))
+    found = tables.cells(national_frame, keys=DB_KEYS)
+    _bump(found["submission_id"].unique().to_list())
+    return _store(found)
 
 
 def _current_rows(submission_ids: list[int]) -> pl.DataFrame:
@@ -68,6 +75,7 @@ def cells_rebuild(submission_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     NationalCell.objects.filter(submission_id__in=ids).delete()
+    _bump(ids)
     counting = list(Return.objects.filter(pk__in=ids, status=Return.Status.ACCEPTED)
                     .values_list("pk", flat=True))
     stored = 0
@@ -96,17 +104,14 @@ def year_range(financial_year: int) -> tuple[date, date]:
 
 
 def fingerprint(financial_year: int) -> str:
-    """What a year's tables are computed from: its accepted returns and their cells. Any
-    accepted, superseded or re-counted return changes it (cell ids only ever grow)."""
+    """What a year's tables are computed from: its accepted returns and the versions of their
+    cells. A return accepted, superseded or re-counted changes it. One small query."""
     first, last = year_range(financial_year)
-    returns = Return.objects.filter(status=Return.Status.ACCEPTED, period_start__gte=first,
-                                    period_start__lte=last).aggregate(
-        n=Count("pk"), top=Max("pk"), low=Min("pk"), at=Max("processed_at"))
-    cells = NationalCell.objects.filter(
-        period_start__gte=first, period_start__lte=last,
-        submission__status=Return.Status.ACCEPTED).aggregate(n=Count("pk"), top=Max("pk"))
-    text = repr((returns["n"], returns["top"], returns["low"], returns["at"], cells["n"],
-                 cells["top"]))
+    found = Return.objects.filter(status=Return.Status.ACCEPTED, period_start__gte=first,
+                                  period_start__lte=last).aggregate(
+        n=Count("pk"), top=Max("pk"), low=Min("pk"), at=Max("processed_at"),
+        cells=Sum("cells_version"))
+    text = repr(tuple(found[k] for k in ("n", "top", "low", "at", "cells")))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
