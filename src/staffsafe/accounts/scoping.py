@@ -147,7 +147,7 @@ def managed_incident_filter(user) -> Q | None:
     return Q(trust_id=user.trust_id, unit__in=user.units.all())
 
 
-# Dashboards and the board report (see staffsafe.analytics and docs/adr/0012-dashboard-speed.md).
+# Dashboards and the board report (see staffsafe.analytics and docs/adr/0012-dashboard-rollups.md).
 
 
 def can_see_trust_dashboard(user) -> bool:

@@ -30,3 +30,37 @@ class StaffSurveyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trust_id} {self.year}: {self.rate}%"
+
+
+class TrustCell(models.Model):
+    """The whole-trust dashboard's roll-up (ADR 0012, `analytics.rollup`): for one trust, local
+    month and category, one count per key (incidents by unit, setting, hour..., staff by group).
+    Rebuilt a month at a time from the incidents, when the month is marked stale."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    category = models.CharField(max_length=40, blank=True)
+    key = models.CharField(max_length=80)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["trust", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.trust_id} {self.month:%Y-%m} {self.category} {self.key}={self.n}"
+
+
+class StaleMonth(models.Model):
+    """A trust's month whose incidents changed since its roll-up was built. Marked in the same
+    transaction as the change (`analytics.services.trust_months_stale`); the dashboard rebuilds
+    these months before it reads."""
+
+    trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["trust", "month"],
+                                               name="one_stale_mark_per_trust_month")]
+
+    def __str__(self) -> str:
+        return f"{self.trust_id} {self.month:%Y-%m}"

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from staffsafe.accounts import scoping
 from staffsafe.analytics import rates, selectors, spc
+from staffsafe.analytics import services as analytics_services
 from staffsafe.core import spreadsheets
 from staffsafe.datastandard import codes
 
@@ -184,6 +185,9 @@ def _drill(user, f: selectors.DashboardFilters, **query: str) -> str:
 
 
 def trust_dashboard(user, f: selectors.DashboardFilters) -> TrustDashboard:
+    if selectors.uses_rollup(user):
+        # Months whose incidents changed since the roll-up was built are added up again first.
+        analytics_services.trust_cells_refresh(user.trust_id)
     monthly = selectors.monthly_counts(user, f)
     months = monthly["months"]
     charts = [

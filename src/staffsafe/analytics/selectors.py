@@ -18,7 +18,7 @@ from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay, Tru
 from django.utils import timezone
 
 from staffsafe.accounts import scoping
-from staffsafe.analytics.models import StaffSurveyResult
+from staffsafe.analytics.models import StaffSurveyResult, TrustCell
 from staffsafe.datastandard import codes
 from staffsafe.incidents.models import Incident, StaffAffected
 from staffsafe.organisations.models import Headcount, Site, Unit
@@ -135,7 +135,7 @@ def _staff(user, f: DashboardFilters) -> QuerySet[StaffAffected]:
 # --------------------------------------------------------------------------------------------
 
 
-def monthly_counts(user, f: DashboardFilters) -> dict[str, list[int]]:
+def _live_monthly_counts(user, f: DashboardFilters) -> dict[str, list[int]]:
     """Incidents and physical assaults per month, zero-filled, in month order."""
     rows = (_filtered(user, f).annotate(month=TruncMonth("occurred_at")).values("month")
             .annotate(incidents=Count("pk"),
@@ -150,7 +150,7 @@ def monthly_counts(user, f: DashboardFilters) -> dict[str, list[int]]:
     }
 
 
-def unit_monthly_counts(user, f: DashboardFilters) -> dict[int, dict[str, Any]]:
+def _live_unit_monthly_counts(user, f: DashboardFilters) -> dict[int, dict[str, Any]]:
     """Per unit: its name, site and zero-filled monthly incident counts."""
     rows = (_filtered(user, f).annotate(month=TruncMonth("occurred_at"))
             .values("unit_id", "unit__name", "unit__site__name", "month")
@@ -168,7 +168,7 @@ def unit_monthly_counts(user, f: DashboardFilters) -> dict[int, dict[str, Any]]:
     return units
 
 
-def counts_by(user, f: DashboardFilters, field: str) -> list[tuple[str, int, int]]:
+def _live_counts_by(user, f: DashboardFilters, field: str) -> list[tuple[str, int, int]]:
     """(code, incidents, physical assaults) by one coded field of the incident."""
     rows = (_filtered(user, f).values(field)
             .annotate(n=Count("pk"), pa=Count("pk", filter=Q(category=PHYSICAL_ASSAULT)))
@@ -188,14 +188,14 @@ def _list_counts(incidents: QuerySet[Incident], field: str, values: tuple[str, .
                              for code in values})
 
 
-def factor_counts(user, f: DashboardFilters) -> dict[str, int]:
+def _live_factor_counts(user, f: DashboardFilters) -> dict[str, int]:
     incidents = _filtered(user, f)
     counts = _list_counts(incidents, "factors", codes.FACTOR.values)
     counts["medical_factors"] = incidents.filter(medical_factors=True).count()
     return counts
 
 
-def hour_weekday_counts(user, f: DashboardFilters) -> dict[tuple[int, int], int]:
+def _live_hour_weekday_counts(user, f: DashboardFilters) -> dict[tuple[int, int], int]:
     """Incidents by local hour (0-23) and ISO weekday (1 Monday to 7 Sunday)."""
     rows = (_filtered(user, f).annotate(hour=ExtractHour("occurred_at"),
                                          weekday=ExtractIsoWeekDay("occurred_at"))
@@ -203,7 +203,7 @@ def hour_weekday_counts(user, f: DashboardFilters) -> dict[tuple[int, int], int]
     return {(r["hour"], r["weekday"]): r["n"] for r in rows}
 
 
-def staff_group_counts(user, f: DashboardFilters) -> list[dict[str, Any]]:
+def _live_staff_group_counts(user, f: DashboardFilters) -> list[dict[str, Any]]:
     """Staff affected, physically assaulted, injured and days lost, by staff group."""
     rows = (_staff(user, f).values("staff_group")
             .annotate(people=Count("pk"),
@@ -214,7 +214,7 @@ def staff_group_counts(user, f: DashboardFilters) -> list[dict[str, Any]]:
     return [{**r, "days": r["days"] or 0} for r in rows]
 
 
-def injury_counts(user, f: DashboardFilters) -> dict[str, Any]:
+def _live_injury_counts(user, f: DashboardFilters) -> dict[str, Any]:
     staff = _staff(user, f)
     totals = staff.aggregate(people=Count("pk"), injured=Count("pk", filter=Q(injury=True)),
                              absent=Count("pk", filter=Q(days_absent__gt=0)),
@@ -224,7 +224,7 @@ def injury_counts(user, f: DashboardFilters) -> dict[str, Any]:
     return {**totals, "days": totals["days"] or 0, "severity": severity}
 
 
-def police_counts(user, f: DashboardFilters) -> dict[str, Any]:
+def _live_police_counts(user, f: DashboardFilters) -> dict[str, Any]:
     incidents = _filtered(user, f)
     totals = incidents.aggregate(
         incidents=Count("pk"), informed=Count("pk", filter=Q(police_informed=True)),
@@ -257,7 +257,7 @@ def average_headcount(user, f: DashboardFilters) -> dict[str, float]:
     return averages
 
 
-def yearly_assaulted_staff(user) -> dict[int, dict[str, float]]:
+def _live_yearly_assaulted_staff(user) -> dict[int, dict[str, float]]:
     """Per calendar year, for the lead's whole trust: staff recorded as physically assaulted
     and the average monthly headcount (all staff), for the reporting gap."""
     if not scoping.dashboard_covers_whole_trust(user):
@@ -273,6 +273,15 @@ def yearly_assaulted_staff(user) -> dict[int, dict[str, float]]:
     counts = {r["incident__occurred_at__year"]: r["n"] for r in people}
     return {year: {"assaulted": counts.get(year, 0), "headcount": sum(v) / len(v),
                    "months": len(v)} for year, v in by_year.items()}
+
+
+def _yearly_heads(user) -> dict[int, list[int]]:
+    heads = (Headcount.objects.filter(trust_id=user.trust_id).values("month")
+             .annotate(total=Sum("headcount")).order_by())
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for row in heads:
+        by_year[row["month"].year].append(row["total"])
+    return by_year
 
 
 def staff_survey_for(user) -> list[StaffSurveyResult]:
@@ -298,3 +307,171 @@ def overdue_actions(user, *, today: date | None = None) -> list[dict[str, Any]]:
                 .values("description", "due_on", "assessment__indicator__code",
                         "owner__first_name", "owner__last_name")
                 .order_by("due_on", "id")[:50])
+
+
+# --------------------------------------------------------------------------------------------
+# The same aggregates from the roll-up (ADR 0012): the lead's whole-trust view
+# --------------------------------------------------------------------------------------------
+
+
+def uses_rollup(user, f: DashboardFilters | None = None) -> bool:
+    """The lead's view of the whole trust, narrowed at most by category, reads the roll-up
+    (`analytics.rollup`, refreshed by `services.trust_cells_refresh` before each page); a
+    manager's units, a site, a unit or a staff group are counted from the incidents."""
+    if not scoping.dashboard_covers_whole_trust(user):
+        return False
+    return f is None or not (f.site_id or f.unit_id or f.staff_group)
+
+
+def _cells(user, f: DashboardFilters | None) -> QuerySet[TrustCell]:
+    cells = TrustCell.objects.filter(trust_id=user.trust_id)
+    if f is not None:
+        cells = cells.filter(month__gte=f.period_from, month__lte=f.period_to)
+        if f.category:
+            cells = cells.filter(category=f.category)
+    return cells
+
+
+def _summed(user, f: DashboardFilters | None, prefix: str, *by: str) -> list[dict[str, Any]]:
+    """Roll-up counts whose key starts with ``prefix`` (or is ``prefix`` without a colon),
+    added up by key and ``by``."""
+    cells = _cells(user, f)
+    cells = (cells.filter(key__startswith=prefix) if prefix.endswith(":")
+             else cells.filter(key=prefix))
+    return list(cells.values("key", *by).annotate(total=Sum("n")).order_by())
+
+
+def _code(row: dict[str, Any]) -> str:
+    return row["key"].split(":", 1)[1] if ":" in row["key"] else ""
+
+
+def _rolled_monthly_counts(user, f: DashboardFilters) -> dict[str, list[int]]:
+    incidents: dict[date, int] = defaultdict(int)
+    physical: dict[date, int] = defaultdict(int)
+    for row in _summed(user, f, "incidents", "month", "category"):
+        incidents[row["month"]] += row["total"]
+        if row["category"] == PHYSICAL_ASSAULT:
+            physical[row["month"]] += row["total"]
+    months = f.months
+    return {"months": months, "incidents": [incidents[m] for m in months],
+            "physical_assaults": [physical[m] for m in months]}
+
+
+def _rolled_unit_monthly_counts(user, f: DashboardFilters) -> dict[int, dict[str, Any]]:
+    rows = _summed(user, f, "unit:", "month")
+    ids = {int(_code(r)) for r in rows}
+    names = {u["pk"]: u for u in Unit.objects.filter(pk__in=ids).values("pk", "name",
+                                                                         "site__name")}
+    months = f.months
+    index = {m: i for i, m in enumerate(months)}
+    units: dict[int, dict[str, Any]] = {}
+    for row in sorted(rows, key=lambda r: int(_code(r))):
+        unit_id = int(_code(row))
+        unit = units.setdefault(unit_id, {"name": names[unit_id]["name"],
+                                          "site": names[unit_id]["site__name"],
+                                          "counts": [0] * len(months)})
+        if row["month"] in index:
+            unit["counts"][index[row["month"]]] += row["total"]
+    return units
+
+
+def _rolled_counts_by(user, f: DashboardFilters, field: str) -> list[tuple[str, int, int]]:
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    if field == "category":
+        for row in _summed(user, f, "incidents", "category"):
+            found[row["category"]][0] += row["total"]
+            found[row["category"]][1] += row["total"] if row["category"] == PHYSICAL_ASSAULT else 0
+    else:
+        for row in _summed(user, f, f"{field}:", "category"):
+            found[_code(row)][0] += row["total"]
+            if row["category"] == PHYSICAL_ASSAULT:
+                found[_code(row)][1] += row["total"]
+    return [(code, n, pa) for code, (n, pa) in found.items()]
+
+
+def _totals(user, f: DashboardFilters | None, prefix: str) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for row in _summed(user, f, prefix):
+        totals[_code(row) if prefix.endswith(":") else row["key"]] += row["total"]
+    return totals
+
+
+def _rolled_factor_counts(user, f: DashboardFilters) -> dict[str, int]:
+    factors = _totals(user, f, "factor:")
+    counts = {code: factors.get(code, 0) for code in codes.FACTOR.values}
+    counts["medical_factors"] = _totals(user, f, "medical").get("medical", 0)
+    return counts
+
+
+def _rolled_hour_weekday_counts(user, f: DashboardFilters) -> dict[tuple[int, int], int]:
+    counts = {}
+    for key, n in _totals(user, f, "hour:").items():
+        hour, weekday = key.split(":")
+        counts[(int(hour), int(weekday))] = n
+    return counts
+
+
+def _rolled_staff_group_counts(user, f: DashboardFilters) -> list[dict[str, Any]]:
+    groups: dict[str, dict[str, Any]] = {}
+    for family in ("people", "injured", "days"):
+        for row in _summed(user, f, f"{family}:", "category"):
+            group = groups.setdefault(_code(row), {"staff_group": _code(row), "people": 0,
+                                                   "assaulted": 0, "injured": 0, "days": 0})
+            group[family] += row["total"]
+            if family == "people" and row["category"] == PHYSICAL_ASSAULT:
+                group["assaulted"] += row["total"]
+    return [g for g in groups.values() if g["people"]]
+
+
+def _rolled_injury_counts(user, f: DashboardFilters) -> dict[str, Any]:
+    totals = {key: sum(_totals(user, f, key).values()) for key in
+              ("people", "injured", "absent", "days")}
+    return {**totals, "severity": dict(_totals(user, f, "severity:"))}
+
+
+def _rolled_police_counts(user, f: DashboardFilters) -> dict[str, Any]:
+    sanctions = _totals(user, f, "sanction:")
+    return {"incidents": sum(_totals(user, f, "incidents").values()),
+            "informed": sum(_totals(user, f, "police").values()),
+            "ewa": sum(_totals(user, f, "ewa").values()),
+            "outcomes": dict(_totals(user, f, "outcome:")),
+            "sanctions": {c: sanctions.get(c, 0) for c in codes.CIVIL_ADMIN_SANCTION.values}}
+
+
+def _rolled_yearly_assaulted_staff(user) -> dict[int, dict[str, float]]:
+    counts: dict[int, int] = defaultdict(int)
+    for row in _summed(user, None, "people", "month", "category"):
+        if row["category"] == PHYSICAL_ASSAULT:
+            counts[row["month"].year] += row["total"]
+    return {year: {"assaulted": counts.get(year, 0), "headcount": sum(v) / len(v),
+                   "months": len(v)} for year, v in _yearly_heads(user).items()}
+
+
+def _either(name: str):
+    live, rolled = globals()[f"_live_{name}"], globals()[f"_rolled_{name}"]
+
+    def chosen(user, f: DashboardFilters, *args: Any) -> Any:
+        dashboard_incidents(user)  # refuses anyone without a dashboard
+        return (rolled if uses_rollup(user, f) else live)(user, f, *args)
+
+    chosen.__name__ = name
+    chosen.__doc__ = live.__doc__
+    return chosen
+
+
+monthly_counts = _either("monthly_counts")
+unit_monthly_counts = _either("unit_monthly_counts")
+counts_by = _either("counts_by")
+factor_counts = _either("factor_counts")
+hour_weekday_counts = _either("hour_weekday_counts")
+staff_group_counts = _either("staff_group_counts")
+injury_counts = _either("injury_counts")
+police_counts = _either("police_counts")
+
+
+def yearly_assaulted_staff(user) -> dict[int, dict[str, float]]:
+    """Per calendar year, for the lead's whole trust: staff recorded as physically assaulted
+    and the average monthly headcount (all staff), for the reporting gap."""
+    if not scoping.dashboard_covers_whole_trust(user):
+        return {}
+    return _rolled_yearly_assaulted_staff(user)

@@ -1,18 +1,27 @@
-"""Writes of the analytics app: loading NHS Staff Survey results, whole or not at all."""
+"""Writes of the analytics app: loading NHS Staff Survey results, whole or not at all, and
+keeping the whole-trust dashboard's roll-up up to date."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import CharField, DateField, TextField
+from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay, TruncMonth
+from django.utils import timezone
 
 from staffsafe.accounts import scoping
-from staffsafe.analytics.models import StaffSurveyResult
+from staffsafe.analytics import rollup
+from staffsafe.analytics.models import StaffSurveyResult, StaleMonth, TrustCell
 from staffsafe.audit.services import Action, audit_record
+from staffsafe.core.frames import query_frame
 from staffsafe.organisations.models import Trust
 
 COLUMNS = ("organisation", "year", "rate", "base")
@@ -96,3 +105,72 @@ def staff_survey_load(*, actor, data: bytes, file_name: str = "", request=None) 
                      object_id=file_name[:100], request=request,
                      detail=f"Loaded {len(checked)} NHS Staff Survey results")
     return SurveyLoad(loaded=len(checked))
+
+
+# --------------------------------------------------------------------------------------------
+# The whole-trust dashboard's roll-up (ADR 0012)
+# --------------------------------------------------------------------------------------------
+
+
+def local_month(moment: datetime) -> date:
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+def trust_months_stale(trust_id: int, moments: Iterable[datetime | None]) -> None:
+    """Mark the local months of these moments stale for the trust's roll-up: one statement,
+    in the caller's transaction, so a change and its mark commit together."""
+    months = {local_month(m) for m in moments if m is not None}
+    StaleMonth.objects.bulk_create([StaleMonth(trust_id=trust_id, month=m) for m in months],
+                                   ignore_conflicts=True)
+
+
+def _month_bounds(months: list[date]) -> tuple[datetime, datetime]:
+    last = max(months)
+    after = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    return (timezone.make_aware(datetime.combine(min(months), time.min)),
+            timezone.make_aware(datetime.combine(after, time.min)))
+
+
+def _month_frames(trust_id: int, months: list[date]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    from staffsafe.incidents.models import Incident, StaffAffected
+
+    start, end = _month_bounds(months)
+    incidents = (Incident.objects.filter(trust_id=trust_id, occurred_at__gte=start,
+                                         occurred_at__lt=end)
+                 .annotate(key=Cast("id", CharField()),
+                           month=TruncMonth("occurred_at", output_field=DateField()),
+                           hour=ExtractHour("occurred_at"),
+                           weekday=ExtractIsoWeekDay("occurred_at"),
+                           factor_list=Cast("factors", TextField()),
+                           sanction_list=Cast("civil_admin_sanctions", TextField()))
+                 .values_list("key", "unit_id", "month", "hour", "weekday", "category",
+                              "setting", "perpetrator_type", "medical_factors", "factor_list",
+                              "police_informed", "emergency_worker_act_applies",
+                              "police_outcome", "sanction_list").order_by())
+    staff = (StaffAffected.objects.filter(incident__trust_id=trust_id,
+                                          incident__occurred_at__gte=start,
+                                          incident__occurred_at__lt=end)
+             .annotate(key=Cast("incident_id", CharField()))
+             .values_list("key", "staff_group", "injury", "injury_severity", "days_absent")
+             .order_by())
+    wanted = pl.col("month").is_in(months)
+    return (query_frame(incidents, rollup.INCIDENT_SCHEMA).filter(wanted),
+            query_frame(staff, rollup.STAFF_SCHEMA))
+
+
+@transaction.atomic
+def trust_cells_refresh(trust_id: int) -> int:
+    """Rebuild the roll-up of the trust's stale months, before a dashboard reads it; returns
+    how many months. The stale marks are locked, so two pages never rebuild a month twice,
+    and a change made meanwhile marks its month stale again."""
+    months = sorted(StaleMonth.objects.select_for_update().filter(trust_id=trust_id)
+                    .values_list("month", flat=True))
+    if not months:
+        return 0
+    TrustCell.objects.filter(trust_id=trust_id, month__in=months).delete()
+    found = rollup.cells(*_month_frames(trust_id, months))
+    TrustCell.objects.bulk_create(
+        [TrustCell(trust_id=trust_id, month=month, category=category, key=key, n=n)
+         for month, category, key, n in found.iter_rows()], batch_size=5000)
+    StaleMonth.objects.filter(trust_id=trust_id, month__in=months).delete()
+    return len(months)

@@ -11,17 +11,16 @@ loaded for whole financial years around the range asked for.
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from datetime import date
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from staffsafe.accounts import scoping
 from staffsafe.collection import tables
 from staffsafe.collection.models import NationalCell, NationalRow, Return, cell_column
+from staffsafe.core.frames import query_frame
 
 # (column, ORM lookup, type) for the national frame, in order.
 ROW_COLUMNS: tuple[tuple[str, str, type[pl.DataType]], ...] = (
@@ -70,40 +69,6 @@ def national_frame(period_from: date, period_to: date) -> pl.DataFrame:
     with the trust's ODS code, name, sector and region: see `tables.ROWS_COLUMNS`."""
     query = _current_rows(period_from, period_to).values_list(*(c[1] for c in ROW_COLUMNS))
     return query_frame(query, ROW_SCHEMA)
-
-
-def query_frame(query, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
-    """A `values_list` query as a Polars frame with ``schema`` (its columns, in order)."""
-    if connection.vendor == "postgresql":
-        return _copy_frame(query, schema)
-    return pl.DataFrame(list(query), schema=schema, orient="row")
-
-
-def _copy_frame(query, schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
-    """PostgreSQL: COPY the query out as CSV and let Polars parse it (no Python objects)."""
-    sql, params = query.query.sql_with_params()
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER)", params) as copy:
-        for block in copy:
-            buffer.write(block)
-    buffer.seek(0)
-    text = pl.read_csv(buffer, infer_schema=False, new_columns=list(schema))
-    if text.height == 0:
-        return pl.DataFrame(schema=schema)
-    return text.select([_parse(name, dtype) for name, dtype in schema.items()])
-
-
-def _parse(name: str, dtype: type[pl.DataType]) -> pl.Expr:
-    """PostgreSQL's CSV: NULL is an empty field, booleans are t and f, dates ISO."""
-    column = pl.col(name)
-    if dtype == pl.Utf8:
-        return column.fill_null("")
-    if dtype == pl.Boolean:
-        return pl.when(column == "t").then(True).when(column == "f").then(False).alias(name)
-    if dtype == pl.Date:
-        return column.str.to_date("%Y-%m-%d")
-    return pl.when(column == "").then(None).otherwise(column).cast(dtype).alias(name)
 
 
 def headcount_frame(period_from: date, period_to: date) -> pl.DataFrame:

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from staffsafe.collection import loading, tables
 from staffsafe.collection.models import NationalCell, NationalRow, Publication, Return, cell_column
+from staffsafe.core.frames import query_frame
 
 DB_KEYS = ("submission_id", "trust_id", "period_start", "category", "staff_group")
 ROW_INPUT_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -61,11 +62,9 @@ def cells_store_from_frame(national_frame: pl.DataFrame) -> int:
 
 
 def _current_rows(submission_ids: list[int]) -> pl.DataFrame:
-    from staffsafe.collection import national
-
     query = (NationalRow.objects.filter(submission_id__in=submission_ids, current=True)
              .values_list(*ROW_INPUT_SCHEMA).order_by())
-    return national.query_frame(query, ROW_INPUT_SCHEMA)
+    return query_frame(query, ROW_INPUT_SCHEMA)
 
 
 def cells_rebuild(submission_ids: Iterable[int]) -> int:
