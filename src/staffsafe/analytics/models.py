@@ -33,13 +33,12 @@ class StaffSurveyResult(models.Model):
 
 
 class TrustCell(models.Model):
-    """The whole-trust dashboard's roll-up (ADR 0012, `analytics.rollup`): for one trust, local
-    month and category, one count per key (incidents by unit, setting, hour..., staff by group).
-    Rebuilt a month at a time from the incidents, when the month is marked stale."""
+    """The whole-trust dashboard's roll-up (ADR 0012, `analytics.rollup`): for one trust and
+    local month, one count per key (incidents by category, unit, setting, hour..., staff by
+    group). Rebuilt a month at a time from the incidents, when the month is marked stale."""
 
     trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    category = models.CharField(max_length=40, blank=True)
     key = models.CharField(max_length=80)
     n = models.PositiveIntegerField()
 
@@ -47,7 +46,7 @@ class TrustCell(models.Model):
         indexes = [models.Index(fields=["trust", "month"])]
 
     def __str__(self) -> str:
-        return f"{self.trust_id} {self.month:%Y-%m} {self.category} {self.key}={self.n}"
+        return f"{self.trust_id} {self.month:%Y-%m} {self.key}={self.n}"
 
 
 class StaleMonth(models.Model):

@@ -315,58 +315,53 @@ def overdue_actions(user, *, today: date | None = None) -> list[dict[str, Any]]:
 
 
 def uses_rollup(user, f: DashboardFilters | None = None) -> bool:
-    """The lead's view of the whole trust, narrowed at most by category, reads the roll-up
-    (`analytics.rollup`, refreshed by `services.trust_cells_refresh` before each page); a
-    manager's units, a site, a unit or a staff group are counted from the incidents."""
+    """The lead's view of the whole trust reads the roll-up (`analytics.rollup`, refreshed by
+    `services.trust_cells_refresh` before each page); a manager's units, or a view narrowed to
+    a site, unit, category or staff group, is counted from the incidents."""
     if not scoping.dashboard_covers_whole_trust(user):
         return False
-    return f is None or not (f.site_id or f.unit_id or f.staff_group)
-
-
-def _cells(user, f: DashboardFilters | None) -> QuerySet[TrustCell]:
-    cells = TrustCell.objects.filter(trust_id=user.trust_id)
-    if f is not None:
-        cells = cells.filter(month__gte=f.period_from, month__lte=f.period_to)
-        if f.category:
-            cells = cells.filter(category=f.category)
-    return cells
+    return f is None or not (f.site_id or f.unit_id or f.category or f.staff_group)
 
 
 def _summed(user, f: DashboardFilters | None, prefix: str, *by: str) -> list[dict[str, Any]]:
-    """Roll-up counts whose key starts with ``prefix`` (or is ``prefix`` without a colon),
-    added up by key and ``by``."""
-    cells = _cells(user, f)
+    """Roll-up counts whose key starts with ``prefix`` (ending in a colon) or is ``prefix``,
+    added up by key and ``by`` over the period (or every month)."""
+    cells = TrustCell.objects.filter(trust_id=user.trust_id)
+    if f is not None:
+        cells = cells.filter(month__gte=f.period_from, month__lte=f.period_to)
     cells = (cells.filter(key__startswith=prefix) if prefix.endswith(":")
              else cells.filter(key=prefix))
     return list(cells.values("key", *by).annotate(total=Sum("n")).order_by())
 
 
-def _code(row: dict[str, Any]) -> str:
-    return row["key"].split(":", 1)[1] if ":" in row["key"] else ""
+def _totals(user, f: DashboardFilters | None, prefix: str) -> dict[str, int]:
+    """``prefix`` "family:" -> {code: count}; a plain key -> {key: count}."""
+    totals: dict[str, int] = defaultdict(int)
+    for row in _summed(user, f, prefix):
+        totals[row["key"].split(":", 1)[1] if prefix.endswith(":") else row["key"]] += (
+            row["total"])
+    return totals
 
 
 def _rolled_monthly_counts(user, f: DashboardFilters) -> dict[str, list[int]]:
-    incidents: dict[date, int] = defaultdict(int)
-    physical: dict[date, int] = defaultdict(int)
-    for row in _summed(user, f, "incidents", "month", "category"):
-        incidents[row["month"]] += row["total"]
-        if row["category"] == PHYSICAL_ASSAULT:
-            physical[row["month"]] += row["total"]
+    incidents = {r["month"]: r["total"] for r in _summed(user, f, "incidents", "month")}
+    physical = {r["month"]: r["total"]
+                for r in _summed(user, f, f"category:{PHYSICAL_ASSAULT}", "month")}
     months = f.months
-    return {"months": months, "incidents": [incidents[m] for m in months],
-            "physical_assaults": [physical[m] for m in months]}
+    return {"months": months, "incidents": [incidents.get(m, 0) for m in months],
+            "physical_assaults": [physical.get(m, 0) for m in months]}
 
 
 def _rolled_unit_monthly_counts(user, f: DashboardFilters) -> dict[int, dict[str, Any]]:
     rows = _summed(user, f, "unit:", "month")
-    ids = {int(_code(r)) for r in rows}
+    ids = {int(r["key"][5:]) for r in rows}
     names = {u["pk"]: u for u in Unit.objects.filter(pk__in=ids).values("pk", "name",
                                                                          "site__name")}
     months = f.months
     index = {m: i for i, m in enumerate(months)}
     units: dict[int, dict[str, Any]] = {}
-    for row in sorted(rows, key=lambda r: int(_code(r))):
-        unit_id = int(_code(row))
+    for row in sorted(rows, key=lambda r: int(r["key"][5:])):
+        unit_id = int(row["key"][5:])
         unit = units.setdefault(unit_id, {"name": names[unit_id]["name"],
                                           "site": names[unit_id]["site__name"],
                                           "counts": [0] * len(months)})
@@ -376,24 +371,11 @@ def _rolled_unit_monthly_counts(user, f: DashboardFilters) -> dict[int, dict[str
 
 
 def _rolled_counts_by(user, f: DashboardFilters, field: str) -> list[tuple[str, int, int]]:
-    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     if field == "category":
-        for row in _summed(user, f, "incidents", "category"):
-            found[row["category"]][0] += row["total"]
-            found[row["category"]][1] += row["total"] if row["category"] == PHYSICAL_ASSAULT else 0
-    else:
-        for row in _summed(user, f, f"{field}:", "category"):
-            found[_code(row)][0] += row["total"]
-            if row["category"] == PHYSICAL_ASSAULT:
-                found[_code(row)][1] += row["total"]
-    return [(code, n, pa) for code, (n, pa) in found.items()]
-
-
-def _totals(user, f: DashboardFilters | None, prefix: str) -> dict[str, int]:
-    totals: dict[str, int] = defaultdict(int)
-    for row in _summed(user, f, prefix):
-        totals[_code(row) if prefix.endswith(":") else row["key"]] += row["total"]
-    return totals
+        return [(code, n, n if code == PHYSICAL_ASSAULT else 0)
+                for code, n in _totals(user, f, "category:").items()]
+    physical = _totals(user, f, f"{field}_pa:")
+    return [(code, n, physical.get(code, 0)) for code, n in _totals(user, f, f"{field}:").items()]
 
 
 def _rolled_factor_counts(user, f: DashboardFilters) -> dict[str, int]:
@@ -412,37 +394,33 @@ def _rolled_hour_weekday_counts(user, f: DashboardFilters) -> dict[tuple[int, in
 
 
 def _rolled_staff_group_counts(user, f: DashboardFilters) -> list[dict[str, Any]]:
-    groups: dict[str, dict[str, Any]] = {}
-    for family in ("people", "injured", "days"):
-        for row in _summed(user, f, f"{family}:", "category"):
-            group = groups.setdefault(_code(row), {"staff_group": _code(row), "people": 0,
-                                                   "assaulted": 0, "injured": 0, "days": 0})
-            group[family] += row["total"]
-            if family == "people" and row["category"] == PHYSICAL_ASSAULT:
-                group["assaulted"] += row["total"]
-    return [g for g in groups.values() if g["people"]]
+    people = _totals(user, f, "people:")
+    assaulted, injured = _totals(user, f, "people_pa:"), _totals(user, f, "injured:")
+    days = _totals(user, f, "days:")
+    return [{"staff_group": g, "people": n, "assaulted": assaulted.get(g, 0),
+             "injured": injured.get(g, 0), "days": days.get(g, 0)}
+            for g, n in people.items() if n]
 
 
 def _rolled_injury_counts(user, f: DashboardFilters) -> dict[str, Any]:
-    totals = {key: sum(_totals(user, f, key).values()) for key in
-              ("people", "injured", "absent", "days")}
+    totals = {key: _totals(user, f, key).get(key, 0)
+              for key in ("people", "injured", "absent", "days")}
     return {**totals, "severity": dict(_totals(user, f, "severity:"))}
 
 
 def _rolled_police_counts(user, f: DashboardFilters) -> dict[str, Any]:
     sanctions = _totals(user, f, "sanction:")
-    return {"incidents": sum(_totals(user, f, "incidents").values()),
-            "informed": sum(_totals(user, f, "police").values()),
-            "ewa": sum(_totals(user, f, "ewa").values()),
+    return {"incidents": _totals(user, f, "incidents").get("incidents", 0),
+            "informed": _totals(user, f, "police").get("police", 0),
+            "ewa": _totals(user, f, "ewa").get("ewa", 0),
             "outcomes": dict(_totals(user, f, "outcome:")),
             "sanctions": {c: sanctions.get(c, 0) for c in codes.CIVIL_ADMIN_SANCTION.values}}
 
 
 def _rolled_yearly_assaulted_staff(user) -> dict[int, dict[str, float]]:
     counts: dict[int, int] = defaultdict(int)
-    for row in _summed(user, None, "people", "month", "category"):
-        if row["category"] == PHYSICAL_ASSAULT:
-            counts[row["month"].year] += row["total"]
+    for row in _summed(user, None, "people_pa", "month"):
+        counts[row["month"].year] += row["total"]
     return {year: {"assaulted": counts.get(year, 0), "headcount": sum(v) / len(v),
                    "months": len(v)} for year, v in _yearly_heads(user).items()}
 

@@ -170,7 +170,7 @@ def trust_cells_refresh(trust_id: int) -> int:
     TrustCell.objects.filter(trust_id=trust_id, month__in=months).delete()
     found = rollup.cells(*_month_frames(trust_id, months))
     TrustCell.objects.bulk_create(
-        [TrustCell(trust_id=trust_id, month=month, category=category, key=key, n=n)
-         for month, category, key, n in found.iter_rows()], batch_size=5000)
+        [TrustCell(trust_id=trust_id, month=month, key=key, n=n)
+         for month, key, n in found.iter_rows()], batch_size=5000)
     StaleMonth.objects.filter(trust_id=trust_id, month__in=months).delete()
     return len(months)
