@@ -77,10 +77,11 @@ class NationalRow(models.Model):
     # No database-level foreign keys on this bulk table: checking them for every one of a
     # million copied rows costs more than the load itself. Only `return_process` writes here,
     # and it takes both ids from rows it has just locked.
+    # No B-tree on either (see Meta): rows are found by return through a BRIN index.
     submission = models.ForeignKey(Return, on_delete=models.DO_NOTHING, related_name="rows",
-                                   db_constraint=False)
+                                   db_constraint=False, db_index=False)
     trust = models.ForeignKey(Trust, on_delete=models.DO_NOTHING, related_name="+",
-                              db_constraint=False)
+                              db_constraint=False, db_index=False)
     period_start = models.DateField()
     # Only the latest version of an incident counts: a later return replaces it.
     current = models.BooleanField(default=True)
@@ -129,10 +130,10 @@ class NationalRow(models.Model):
     psychological_impact = models.BooleanField(null=True)
     days_absent = models.PositiveIntegerField(null=True)
 
-    # No secondary index in Meta: every B-tree is maintained for each of a million copied rows,
+    # No secondary index at all: every B-tree is maintained for each of a million copied rows,
     # and the tables are read from `NationalCell`, not from here. Rows are only ever read by
     # return (retiring re-sent incidents, rebuilding a return's cells), through a BRIN index on
-    # `submission_id` that migration 0003 creates on PostgreSQL (a few pages per return, next to
+    # `submission_id` that migration 0002 creates on PostgreSQL (a few pages per return, next to
     # nothing to maintain, because a return's rows are copied in one piece); SQLite gets a
     # B-tree.
 
