@@ -38,6 +38,28 @@ def test_create_then_retry_returns_the_same_incident(world, api):
     assert Incident.objects.count() == 1
 
 
+def test_the_create_answer_is_what_is_stored(world, api):
+    # The answer to a create is built from what was written, not read back: it must still say
+    # exactly what a retry and a later read say, staff rows in the order they were sent.
+    staff = [
+        {"staff_group": "allied_health_professional", "employment_type": "bank",
+         "patient_facing": True, "lone_working": True, "activity": "restraint_holding",
+         "injury": True, "injury_severity": "moderate", "treatment": "first_aid",
+         "psychological_impact": True, "days_absent": 3},
+        {"staff_group": "registered_nurse_midwife", "injury": False},
+    ]
+    payload = body(world.ward, staff=staff, description="Kicked during a hold.",
+                   confidential=True, perpetrator_count=2, factors=["alcohol"])
+    client = api(world.reporter)
+    created = client.post("/incidents", payload)
+    retried = client.post("/incidents", payload)
+    read = client.get(f"/incidents/{payload['id']}")
+    assert (created.status_code, retried.status_code, read.status_code) == (201, 200, 200)
+    assert created.json() == retried.json() == read.json()
+    assert [m["staff_group"] for m in created.json()["staff"]] == [
+        "allied_health_professional", "registered_nurse_midwife"]
+
+
 def test_read_and_list_are_scoped(world, other_world, api):
     own = make_incident(world.reporter, world.ward)
     make_incident(other_world.reporter, other_world.ward)

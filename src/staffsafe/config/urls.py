@@ -3,6 +3,9 @@ from django.urls import include, path
 from staffsafe.api.urls import api
 
 urlpatterns = [
+    # First, so an API call is resolved without trying every page's pattern: no page lives
+    # under api/v1/.
+    path("api/v1/", api.urls),
     path("", include("staffsafe.core.urls")),
     path("", include("staffsafe.accounts.urls")),
     path("", include("staffsafe.incidents.urls")),
@@ -12,7 +15,6 @@ urlpatterns = [
     path("", include("staffsafe.analytics.urls")),
     path("", include("staffsafe.standard.urls")),
     path("", include("staffsafe.aftercare.urls")),
-    path("api/v1/", api.urls),
 ]
 
 handler400 = "staffsafe.core.views.bad_request"

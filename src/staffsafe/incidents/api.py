@@ -32,7 +32,7 @@ def create_incident(request: HttpRequest, payload: IncidentIn) -> Status:
         staff=[member.dict() for member in payload.staff], incident_id=payload.id,
         request=request,
     )
-    document = presenters.incident_document(request.user, result.incident)
+    document = presenters.incident_document(request.user, result.incident, staff=result.staff)
     return Status(201 if result.created else 200, document)
 
 

@@ -47,8 +47,12 @@ def status_tag(status_code: str, text: str) -> dict[str, str]:
     return {"text": text, "classes": f"nhsuk-tag--{STATUS_TAG_COLOURS.get(status_code, 'grey')}"}
 
 
-def incident_document(user, incident) -> dict:
-    """The API's view of an incident. The reporter is named only to those entitled."""
+def incident_document(user, incident, staff=None) -> dict:
+    """The API's view of an incident. The reporter is named only to those entitled.
+
+    `staff`: the incident's staff rows when the caller has them (a create just wrote them),
+    so they are not read back.
+    """
     from staffsafe.incidents.services import INCIDENT_FIELDS, STAFF_FIELDS
 
     document = {name: getattr(incident, name) for name in INCIDENT_FIELDS}
@@ -63,7 +67,8 @@ def incident_document(user, incident) -> dict:
         reported_by=incident.reported_by.username if scoping.can_see_reporter(user, incident)
         else None,
         staff=[{name: (getattr(m, name) if getattr(m, name) != "" else None)
-                for name in STAFF_FIELDS} for m in incident.staff.all()],
+                for name in STAFF_FIELDS}
+               for m in (incident.staff.all() if staff is None else staff)],
     )
     return document
 

@@ -6,6 +6,7 @@ never lost and never half-written.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from staffsafe.accounts import scoping
+from staffsafe.analytics import services as analytics_services
 from staffsafe.audit.services import Action, audit_record
+from staffsafe.core import rawsql
 from staffsafe.datastandard import rules
 from staffsafe.incidents.models import (
     Incident,
@@ -26,7 +29,7 @@ from staffsafe.incidents.models import (
     StaffAffected,
     Status,
 )
-from staffsafe.organisations.models import Unit
+from staffsafe.organisations.models import Trust, Unit
 
 INCIDENT_FIELDS = (
     "setting", "occurred_at", "reporter_role", "category", "method", "hate_motivated",
@@ -80,6 +83,8 @@ class IncidentEditConflict(Exception):
 class CreateResult:
     incident: Incident
     created: bool
+    # The incident's staff rows, in order: the answer is built from them without reading back.
+    staff: list[StaffAffected]
 
 
 def _text_problems(values: dict[str, Any]) -> list[rules.Problem]:
@@ -129,15 +134,83 @@ def _refuse_unit(actor, unit_id: object, request) -> None:
                  detail="Tried to report against a unit outside their trust.")
 
 
-def _replayed(incident_id: uuid.UUID) -> Incident:
-    return (Incident.objects.select_related("trust", "unit", "reported_by")
-            .prefetch_related("staff").get(pk=incident_id))
+_REPLAY_JOINS = (("trust", "t"), ("unit", "u"), ("reported_by", "r"))
 
 
-def _replay(existing: Incident, actor) -> CreateResult:
+@functools.cache
+def _replay_sql(vendor: str) -> tuple[str, str]:
+    """The incident with what its answer names (select_related), then its staff rows."""
+    quote = connection.ops.quote_name
+    joined = [(Incident._meta.get_field(name), alias) for name, alias in _REPLAY_JOINS]
+    incident = (
+        f"SELECT {rawsql.columns(Incident, 'i', connection)}, "  # noqa: S608
+        + ", ".join(rawsql.columns(f.related_model, a, connection) for f, a in joined)
+        + f" FROM {rawsql.table(Incident, connection)} i "
+        + " ".join(f"INNER JOIN {rawsql.table(f.related_model, connection)} {a} "
+                   f"ON {a}.{quote(f.target_field.column)} = i.{quote(f.column)}"
+                   for f, a in joined)
+        + f" WHERE i.{quote('id')} = %s"
+    )
+    staff = (
+        f"SELECT {rawsql.columns(StaffAffected, 's', connection)} "  # noqa: S608
+        f"FROM {rawsql.table(StaffAffected, connection)} s "
+        f"WHERE s.{quote('incident_id')} = %s ORDER BY s.{quote('id')}"
+    )
+    return incident, staff
+
+
+def _replay(incident_id: uuid.UUID, actor) -> CreateResult:
+    """The first create's incident and staff rows, for the same answer again."""
+    incident_sql, staff_sql = _replay_sql(connection.vendor)
+    key = Incident._meta.pk.get_db_prep_value(incident_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(incident_sql, [key])
+        row = cursor.fetchone()
+        if row is None:
+            raise Incident.DoesNotExist(str(incident_id))
+        cursor.execute(staff_sql, [key])
+        staff_rows = cursor.fetchall()
+    start, end = 0, rawsql.width(Incident)
+    existing = rawsql.instance(Incident, row[start:end], connection)
+    for name, _ in _REPLAY_JOINS:
+        relation = Incident._meta.get_field(name)
+        start, end = end, end + rawsql.width(relation.related_model)
+        related = rawsql.instance(relation.related_model, row[start:end], connection)
+        relation.set_cached_value(existing, related)
     if existing.reported_by_id != actor.pk:
         raise IncidentIdConflict(str(existing.pk))
-    return CreateResult(existing, created=False)
+    staff = [rawsql.instance(StaffAffected, values, connection) for values in staff_rows]
+    return CreateResult(existing, created=False, staff=staff)
+
+
+@functools.cache
+def _unit_sql(vendor: str) -> str:
+    """Whether the id is taken, and the unit with its trust: one statement before the write."""
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT EXISTS (SELECT 1 FROM {rawsql.table(Incident, connection)} "  # noqa: S608
+        f"WHERE {quote('id')} = %s), "
+        f"{rawsql.columns(Unit, 'u', connection)}, {rawsql.columns(Trust, 't', connection)} "
+        f"FROM (SELECT 1) AS one "
+        f"LEFT OUTER JOIN {rawsql.table(Unit, connection)} u ON u.{quote('id')} = %s "
+        f"LEFT OUTER JOIN {rawsql.table(Trust, connection)} t "
+        f"ON t.{quote('id')} = u.{quote('trust_id')}"
+    )
+
+
+def _existing_or_unit(incident_id: uuid.UUID, unit_id: object) -> tuple[bool, Unit | None]:
+    """(the incident exists, the unit with its trust or None), without compiling a QuerySet."""
+    params = [Incident._meta.pk.get_db_prep_value(incident_id, connection),
+              Unit._meta.pk.get_prep_value(unit_id)]
+    with connection.cursor() as cursor:
+        cursor.execute(_unit_sql(connection.vendor), params)
+        row = cursor.fetchone()
+    split = 1 + rawsql.width(Unit)
+    if row[0] or row[1] is None:
+        return bool(row[0]), None
+    unit = rawsql.instance(Unit, row[1:split], connection)
+    Unit.trust.field.set_cached_value(unit, rawsql.instance(Trust, row[split:], connection))
+    return False, unit
 
 
 def _model_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -167,9 +240,9 @@ def incident_create(
     if not scoping.can_report(actor):
         raise IncidentRefused("Only members of a trust can report incidents.")
     incident_id = incident_id or uuid.uuid4()
-    if Incident.objects.filter(pk=incident_id).exists():
-        return _replay(_replayed(incident_id), actor)
-    unit = Unit.objects.select_related("trust").filter(pk=unit_id).first()
+    exists, unit = _existing_or_unit(incident_id, unit_id)
+    if exists:
+        return _replay(incident_id, actor)
     if unit is None or unit.trust_id != actor.trust_id:
         if unit is not None:
             _refuse_unit(actor, unit_id, request)
@@ -187,14 +260,16 @@ def incident_create(
         raise IncidentRejected(problems)
     try:
         with transaction.atomic():
+            # Before the reference counter's lock, which is held until the commit.
+            analytics_services.trust_months_stale(unit.trust_id, [values.get("occurred_at")])
             incident = Incident(
                 id=incident_id, trust=unit.trust, unit=unit, reported_by=actor,
                 sector=unit.trust.sector, reported_at=reported_at, status=Status.SUBMITTED,
                 reference=_next_reference(unit, reported_at.year), **values,
             )
-            incident.save(force_insert=True)
-            StaffAffected.objects.bulk_create(
-                [StaffAffected(incident=incident, **member) for member in staff]
+            rawsql.save_new(incident, connection)
+            staff_rows = rawsql.insert_new(
+                [StaffAffected(incident=incident, **member) for member in staff], connection
             )
             audit_record(actor=actor, action=Action.CREATE, object_type="incident",
                          object_id=incident.pk, trust=unit.trust, request=request,
@@ -202,8 +277,8 @@ def incident_create(
     except IntegrityError:
         if not Incident.objects.filter(pk=incident_id).exists():
             raise
-        return _replay(_replayed(incident_id), actor)
-    return CreateResult(incident, created=True)
+        return _replay(incident_id, actor)
+    return CreateResult(incident, created=True, staff=staff_rows)
 
 
 def incident_record(incident: Incident) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -281,6 +356,8 @@ def incident_update(
         audit_record(actor=actor, action=Action.CHANGE, object_type="incident",
                      object_id=incident.pk, trust=incident.trust, changes=difference,
                      request=request, detail=incident.reference)
+        analytics_services.trust_months_stale(
+            incident.trust_id, [before.get("occurred_at"), after.get("occurred_at")])
     return Incident.objects.prefetch_related("staff").get(pk=incident.pk)
 
 
