@@ -185,3 +185,21 @@ def test_hotspots_flag_a_unit_with_special_cause_concern():
     assert shown[0]["name"] == "Hot" and shown[0]["hotspot"]
     assert "Above UCL" in shown[0]["why"]
     assert not shown[1]["hotspot"]
+
+
+def test_the_lead_sees_monthly_rates_per_1000_staff_as_spc(world, incidents):
+    board = presenters.trust_dashboard(world.lead, _filters())
+    rate = board.chart("incident_rate")
+    counts = board.chart("incidents")
+    assert len(rate.result.points) == 24
+    assert [p["y"] for p in rate.result.points] == [
+        1000 * p["y"] / 500 for p in counts.result.points]  # 500 staff every month
+    assert max(p["y"] for p in rate.result.points) == 1000 * 2 / 500
+    assert "per 1,000 staff" in rate.reading
+    assert rate.table.columns[0] == "Per 1,000 staff"
+    assert board.chart("physical_assault_rate").result.points[-1]["y"] in (0.0, 2.0)
+
+
+def test_a_manager_has_no_rate_charts_without_a_headcount_of_their_own(world, incidents):
+    board = presenters.trust_dashboard(world.manager, _filters())
+    assert [c.name for c in board.charts] == ["incidents", "physical_assaults"]

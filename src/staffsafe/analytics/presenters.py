@@ -130,14 +130,17 @@ class SPCChart:
 
 
 def spc_chart(name: str, title: str, measure: str, months: list[date],
-              values: list[int]) -> SPCChart:
+              values: list[int] | list[float], *, value_label: str = "Count") -> SPCChart:
+    """An SPC chart of monthly counts, or of rates when ``value_label`` says so."""
     result = spc.spc(values, months, improvement="decrease")
+    counts = value_label == "Count"
     rows = tuple(
-        TableRow(f"{p['x']:%B %Y}", (int(p["y"]), _round(p["mean"]), _round(p["lpl"]),
+        TableRow(f"{p['x']:%B %Y}", (int(p["y"]) if counts else _round(p["y"]),
+                                     _round(p["mean"]), _round(p["lpl"]),
                                      _round(p["upl"]), POINT_TYPE_TEXT[p["point_type"]]))
         for p in result.points)
     table = DataTable(name, f"{title}: values and limits by month", "Month",
-                      ("Count", "Mean", "Lower process limit", "Upper process limit",
+                      (value_label, "Mean", "Lower process limit", "Upper process limit",
                        "Variation"), rows)
     return SPCChart(name, title, measure, months, result,
                     spc.describe(result, measure=measure, period="month"),
@@ -196,6 +199,7 @@ def trust_dashboard(user, f: selectors.DashboardFilters) -> TrustDashboard:
         spc_chart("physical_assaults", "Physical assaults each month", "physical assaults",
                   months, monthly["physical_assaults"]),
     ]
+    charts += rate_charts(user, f, monthly)
     units = selectors.unit_monthly_counts(user, f)
     hotspots = unit_hotspots(units, months)
     dashboard = TrustDashboard(
@@ -216,6 +220,29 @@ def trust_dashboard(user, f: selectors.DashboardFilters) -> TrustDashboard:
     ]
     dashboard.reporting_gap = reporting_gap_table(user)
     return dashboard
+
+
+def rate_charts(user, f: selectors.DashboardFilters,
+                monthly: dict[str, list[Any]]) -> list[SPCChart]:
+    """Incidents and physical assaults per 1,000 staff each month, for a view of the whole
+    trust (only it has a headcount), over the months that have one."""
+    heads = selectors.monthly_headcount(user, f)
+    months = [m for m in monthly["months"] if heads.get(m)]
+    if len(months) < 2:
+        return []
+    index = {m: i for i, m in enumerate(monthly["months"])}
+
+    def per_1000(series: str) -> list[float]:
+        return [1000 * monthly[series][index[m]] / heads[m] for m in months]
+
+    return [
+        spc_chart("incident_rate", "Incidents per 1,000 staff each month",
+                  "incidents per 1,000 staff", months, per_1000("incidents"),
+                  value_label="Per 1,000 staff"),
+        spc_chart("physical_assault_rate", "Physical assaults per 1,000 staff each month",
+                  "physical assaults per 1,000 staff", months, per_1000("physical_assaults"),
+                  value_label="Per 1,000 staff"),
+    ]
 
 
 def unit_hotspots(units: dict[int, dict[str, Any]], months: list[date]) -> list[dict[str, Any]]:

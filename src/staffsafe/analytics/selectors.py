@@ -447,6 +447,20 @@ injury_counts = _either("injury_counts")
 police_counts = _either("police_counts")
 
 
+def monthly_headcount(user, f: DashboardFilters) -> dict[date, int]:
+    """The trust's headcount (all staff groups) in each month of the period: the denominator
+    of the monthly rates, for a view of the whole trust (a staff-group filter narrows it to that
+    group); empty otherwise."""
+    if not scoping.dashboard_covers_whole_trust(user) or f.site_id or f.unit_id:
+        return {}
+    heads = Headcount.objects.filter(trust_id=user.trust_id, month__gte=f.period_from,
+                                     month__lte=f.period_to)
+    if f.staff_group:
+        heads = heads.filter(staff_group=f.staff_group)
+    return {r["month"]: r["total"] for r in heads.values("month").annotate(
+        total=Sum("headcount")).order_by()}
+
+
 def yearly_assaulted_staff(user) -> dict[int, dict[str, float]]:
     """Per calendar year, for the lead's whole trust: staff recorded as physically assaulted
     and the average monthly headcount (all staff), for the reporting gap."""
