@@ -118,7 +118,8 @@ def local_month(moment: datetime) -> date:
 
 def trust_months_stale(trust_id: int, moments: Iterable[datetime | None]) -> None:
     """Mark the local months of these moments stale for the trust's roll-up: one statement,
-    in the caller's transaction, so a change and its mark commit together."""
+    in the caller's transaction, so a change and its mark commit together (and a rebuild
+    running at the same time cannot miss the change, see below)."""
     months = sorted({local_month(m) for m in moments if m is not None})
     if not months:
         return
@@ -126,8 +127,11 @@ def trust_months_stale(trust_id: int, moments: Iterable[datetime | None]) -> Non
     table = connection.ops.quote_name(StaleMonth._meta.db_table)
     rows = ", ".join(["(%s, %s)"] * len(months))
     with connection.cursor() as cursor:
+        # DO UPDATE rather than DO NOTHING: the change then holds the mark's row lock until it
+        # commits, so a rebuild that has locked the mark waits for it, or it waits for the
+        # rebuild and marks the month again. Months in order, so two changes cannot deadlock.
         cursor.execute(f"INSERT INTO {table} (trust_id, month) VALUES {rows} "  # noqa: S608
-                       "ON CONFLICT (trust_id, month) DO NOTHING",
+                       "ON CONFLICT (trust_id, month) DO UPDATE SET month = excluded.month",
                        [v for m in months for v in (trust_id, m)])
 
 
@@ -170,8 +174,8 @@ def trust_cells_refresh(trust_id: int) -> int:
     """Rebuild the roll-up of the trust's stale months, before a dashboard reads it; returns
     how many months. The stale marks are locked, so two pages never rebuild a month twice,
     and a change made meanwhile marks its month stale again."""
-    months = sorted(StaleMonth.objects.select_for_update().filter(trust_id=trust_id)
-                    .values_list("month", flat=True))
+    months = list(StaleMonth.objects.select_for_update().filter(trust_id=trust_id)
+                  .order_by("month").values_list("month", flat=True))
     if not months:
         return 0
     TrustCell.objects.filter(trust_id=trust_id, month__in=months).delete()

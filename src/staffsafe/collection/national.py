@@ -151,15 +151,19 @@ def published_tables(user, period_from: date, period_to: date,
 
 def _join_years(parts: list[tables.PublishedTable], first: date,
                 last: date) -> tables.PublishedTable:
-    """One table from the same table of consecutive financial years, cut to the range."""
-    rows, left_out, notes = [], set(), []
+    """One table from the same table of consecutive financial years, cut to the range; notes
+    about periods outside the range are left out."""
+    granularity = parts[0].granularity
+    outside = set()
+    for year in {r.period.financial_year for part in parts for r in part.rows}:
+        for month in range(12):
+            period = tables.period_of(date(year + (3 + month) // 12, (3 + month) % 12 + 1, 1),
+                                      granularity)
+            if period.start > last or period.end < first:
+                outside.add(period.label)
+    rows = tuple(r for part in parts for r in part.rows
+                 if r.period.start <= last and r.period.end >= first)
+    notes: list[str] = []
     for part in parts:
-        for row in part.rows:
-            if row.period.start <= last and row.period.end >= first:
-                rows.append(row)
-            else:
-                left_out.add(row.period.label)
-    for part in parts:
-        notes += [n for n in part.notes if n not in notes
-                  and n.split(":", 1)[0] not in left_out]
-    return replace(parts[0], rows=tuple(rows), notes=tuple(notes))
+        notes += [n for n in part.notes if n not in notes and n.split(":", 1)[0] not in outside]
+    return replace(parts[0], rows=rows, notes=tuple(notes))

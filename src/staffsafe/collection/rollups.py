@@ -27,6 +27,7 @@ from django.utils import timezone
 from staffsafe.collection import loading, tables
 from staffsafe.collection.models import NationalCell, NationalRow, Publication, Return, cell_column
 from staffsafe.core.frames import query_frame
+from staffsafe.organisations.models import Trust
 
 DB_KEYS = ("submission_id", "trust_id", "period_start", "category", "staff_group")
 ROW_INPUT_SCHEMA: dict[str, type[pl.DataType]] = {
@@ -73,8 +74,8 @@ def cells_rebuild(submission_ids: Iterable[int]) -> int:
     ids = sorted(set(submission_ids))
     if not ids:
         return 0
+    _bump(ids)  # first: it locks the returns, so two rebuilds of one return take turns
     NationalCell.objects.filter(submission_id__in=ids).delete()
-    _bump(ids)
     counting = list(Return.objects.filter(pk__in=ids, status=Return.Status.ACCEPTED)
                     .values_list("pk", flat=True))
     stored = 0
@@ -103,14 +104,20 @@ def year_range(financial_year: int) -> tuple[date, date]:
 
 
 def fingerprint(financial_year: int) -> str:
-    """What a year's tables are computed from: its accepted returns and the versions of their
-    cells. A return accepted, superseded or re-counted changes it. One small query."""
+    """What a year's tables are computed from: its accepted returns, the versions of their
+    cells and their trusts' details. A return accepted, superseded or re-counted changes it, and
+    so does a trust renamed or moved to another sector or region. Two small queries."""
     first, last = year_range(financial_year)
     found = Return.objects.filter(status=Return.Status.ACCEPTED, period_start__gte=first,
                                   period_start__lte=last).aggregate(
         n=Count("pk"), top=Max("pk"), low=Min("pk"), at=Max("processed_at"),
         cells=Sum("cells_version"))
-    text = repr(tuple(found[k] for k in ("n", "top", "low", "at", "cells")))
+    # The trusts' names, sectors and regions group the tables: a change to one changes them.
+    trusts = list(Trust.objects.filter(returns__status=Return.Status.ACCEPTED,
+                                       returns__period_start__gte=first,
+                                       returns__period_start__lte=last).distinct()
+                  .order_by("pk").values_list("pk", "ods_code", "name", "sector", "region"))
+    text = repr((tuple(found[k] for k in ("n", "top", "low", "at", "cells")), trusts))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

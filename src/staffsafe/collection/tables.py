@@ -962,8 +962,10 @@ class PublishedTable:
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = ()
     _publication: _Publication | None = field(default=None, repr=False, compare=False)
-    # Passed :func:`check_published` when published (a stored publication keeps only such).
+    # Passed :func:`check_published` when published (a stored publication keeps only such), and
+    # the figures shown exact below national level (kept so a stored table can be checked again).
     checked: bool = field(default=False, repr=False, compare=False)
+    exact: frozenset[FigureKey] = field(default=frozenset(), repr=False, compare=False)
 
 
 def _rate_columns(name: str, label: str) -> list[Column]:
@@ -1364,8 +1366,14 @@ def check_published(table: PublishedTable) -> list[str]:
                 if c.kind in ("count", "days") and r.values.get(c.name) is None]
     publication = table._publication
     if publication is None:
-        return [] if table.checked else [
-            "the table carries no record of its protection"]
+        if not table.checked:
+            return ["the table carries no record of its protection"]
+        # Read back from a stored publication: what can be checked without the record of the
+        # protection (which was checked in full when it was published) is checked again.
+        problems = _rule_problems(table, set(table.exact))
+        if table.name == "sector_category":
+            problems += _published_block_problems(table)
+        return problems
     mine = {(*c.figure, r.period.key, r.level, r.group)
             for r in table.rows for c in table.columns if c.figure and r.level != ENGLAND}
     problems = _rule_problems(table, {k for k in mine if publication.status.get(k) == EXACT})
@@ -1544,7 +1552,17 @@ def published_to_json(table: PublishedTable) -> dict[str, Any]:
                   r.group_label, {k: _plain(v) for k, v in r.values.items()}]
                  for r in table.rows],
         "checked": True,
+        "exact": sorted(list(k) for k in _exact_keys(table)),
     }
+
+
+def _exact_keys(table: PublishedTable) -> set[FigureKey]:
+    if table._publication is None:
+        return set(table.exact)
+    status = table._publication.status
+    return {key for r in table.rows if r.level != ENGLAND for c in table.columns if c.figure
+            for key in [(*c.figure, r.period.key, r.level, r.group)]
+            if status.get(key) == EXACT}
 
 
 def published_from_json(data: dict[str, Any]) -> PublishedTable:
@@ -1555,7 +1573,8 @@ def published_from_json(data: dict[str, Any]) -> PublishedTable:
                  for granularity, start, level, group, label, values in data["rows"])
     return PublishedTable(data["name"], data["title"], data["granularity"], data["level"],
                           data["group_label"], columns, rows, tuple(data["notes"]),
-                          checked=data.get("checked") is True)
+                          checked=data.get("checked") is True,
+                          exact=frozenset(tuple(k) for k in data.get("exact", [])))
 
 
 def publications_for_year(cell_frame: pl.DataFrame, headcounts: pl.DataFrame,
