@@ -154,15 +154,17 @@ def financial_years_with_returns() -> list[int]:
     return sorted({tables.financial_year_start(m) for m in months})
 
 
-def publications_refresh(financial_years: Iterable[int] | None = None) -> list[int]:
-    """Recompute the stored tables of the years whose data changed; returns those years."""
+def publications_refresh(financial_years: Iterable[int] | None = None, *,
+                         force: bool = False) -> list[int]:
+    """Recompute the stored tables of the years whose data changed (every year with ``force``,
+    after a change to the disclosure rules); returns those years."""
     years = sorted(set(financial_years)) if financial_years is not None else (
         financial_years_with_returns())
     done = []
     for year in years:
         stored = Publication.objects.filter(financial_year=year).values_list(
             "fingerprint", flat=True).first()
-        if stored != fingerprint(year):
+        if force or stored != fingerprint(year):
             publication_compute(year)
             done.append(year)
     return done
