@@ -260,8 +260,6 @@ def incident_create(
         raise IncidentRejected(problems)
     try:
         with transaction.atomic():
-            # Before the reference counter's lock, which is held until the commit.
-            analytics_services.trust_months_stale(unit.trust_id, [values.get("occurred_at")])
             incident = Incident(
                 id=incident_id, trust=unit.trust, unit=unit, reported_by=actor,
                 sector=unit.trust.sector, reported_at=reported_at, status=Status.SUBMITTED,
@@ -274,6 +272,8 @@ def incident_create(
             audit_record(actor=actor, action=Action.CREATE, object_type="incident",
                          object_id=incident.pk, trust=unit.trust, request=request,
                          detail=incident.reference)
+            # Last: its row lock, like the reference counter's, is held until the commit.
+            analytics_services.trust_months_stale(unit.trust_id, [incident.occurred_at])
     except IntegrityError:
         if not Incident.objects.filter(pk=incident_id).exists():
             raise
