@@ -106,7 +106,8 @@ def test_every_change_to_an_incident_reaches_the_dashboard(world):
         actor=world.lead, incident=incident, expected_version=incident.version,
         changes={"category": "physical_assault", "method": ["spit"],
                  "occurred_at": moved_to}, staff=None)
-    assert StaleMonth.objects.filter(trust=world.trust).count() == 2  # the old month and the new
+    changed = set(StaleMonth.objects.filter(trust=world.trust).values_list("month", flat=True))
+    assert len(changed) == 2  # the old month and the new
     assert services.trust_cells_refresh(world.trust.pk) == 2
     for name, live, rolled in _both(world.lead, _filters()):
         assert rolled == live, name

@@ -50,16 +50,13 @@ class TrustCell(models.Model):
 
 
 class StaleMonth(models.Model):
-    """A trust's month whose incidents changed since its roll-up was built. Marked in the same
-    transaction as the change (`analytics.services.trust_months_stale`); the dashboard rebuilds
-    these months before it reads."""
+    """A change to a trust's incidents in a month, since the month's roll-up was built: one row
+    per change, written in the change's own transaction (`analytics.services.trust_months_stale`),
+    a plain insert that waits for nothing. The lead's dashboard rebuilds the months it finds and
+    deletes exactly the rows it read, so a change committed meanwhile is never lost."""
 
     trust = models.ForeignKey(Trust, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["trust", "month"],
-                                               name="one_stale_mark_per_trust_month")]
 
     def __str__(self) -> str:
         return f"{self.trust_id} {self.month:%Y-%m}"

@@ -117,21 +117,16 @@ def local_month(moment: datetime) -> date:
 
 
 def trust_months_stale(trust_id: int, moments: Iterable[datetime | None]) -> None:
-    """Mark the local months of these moments stale for the trust's roll-up: one statement,
-    in the caller's transaction, so a change and its mark commit together (and a rebuild
-    running at the same time cannot miss the change, see below)."""
+    """Record that the trust's incidents changed in the local months of these moments: one plain
+    INSERT in the caller's transaction, so a change and its record commit together, and no lock
+    is taken (this runs inside every incident create: docs/PERFORMANCE.md, API create)."""
     months = sorted({local_month(m) for m in moments if m is not None})
     if not months:
         return
-    # Written out: this runs inside every incident create (docs/PERFORMANCE.md, API create).
     table = connection.ops.quote_name(StaleMonth._meta.db_table)
     rows = ", ".join(["(%s, %s)"] * len(months))
     with connection.cursor() as cursor:
-        # DO UPDATE rather than DO NOTHING: the change then holds the mark's row lock until it
-        # commits, so a rebuild that has locked the mark waits for it, or it waits for the
-        # rebuild and marks the month again. Months in order, so two changes cannot deadlock.
-        cursor.execute(f"INSERT INTO {table} (trust_id, month) VALUES {rows} "  # noqa: S608
-                       "ON CONFLICT (trust_id, month) DO UPDATE SET month = excluded.month",
+        cursor.execute(f"INSERT INTO {table} (trust_id, month) VALUES {rows}",  # noqa: S608
                        [v for m in months for v in (trust_id, m)])
 
 
@@ -171,17 +166,22 @@ def _month_frames(trust_id: int, months: list[date]) -> tuple[pl.DataFrame, pl.D
 
 @transaction.atomic
 def trust_cells_refresh(trust_id: int) -> int:
-    """Rebuild the roll-up of the trust's stale months, before a dashboard reads it; returns
-    how many months. The stale marks are locked, so two pages never rebuild a month twice,
-    and a change made meanwhile marks its month stale again."""
-    months = list(StaleMonth.objects.select_for_update().filter(trust_id=trust_id)
-                  .order_by("month").values_list("month", flat=True))
-    if not months:
+    """Rebuild the roll-up of the months whose incidents changed, before a dashboard reads it;
+    returns how many months.
+
+    One rebuild per trust at a time (the trust's row is locked; incident writes are not held up
+    by it). The change records are read before the incidents, and only the records read are
+    deleted: a record that was committed is read with its change, and one that was not yet
+    committed stays for the next rebuild."""
+    Trust.objects.select_for_update(no_key=True).filter(pk=trust_id).first()
+    marks = list(StaleMonth.objects.filter(trust_id=trust_id).values_list("pk", "month"))
+    if not marks:
         return 0
+    months = sorted({month for _, month in marks})
     TrustCell.objects.filter(trust_id=trust_id, month__in=months).delete()
     found = rollup.cells(*_month_frames(trust_id, months))
     TrustCell.objects.bulk_create(
         [TrustCell(trust_id=trust_id, month=month, key=key, n=n)
          for month, key, n in found.iter_rows()], batch_size=5000)
-    StaleMonth.objects.filter(trust_id=trust_id, month__in=months).delete()
+    StaleMonth.objects.filter(pk__in=[pk for pk, _ in marks]).delete()
     return len(months)

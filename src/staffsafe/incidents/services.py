@@ -272,7 +272,6 @@ def incident_create(
             audit_record(actor=actor, action=Action.CREATE, object_type="incident",
                          object_id=incident.pk, trust=unit.trust, request=request,
                          detail=incident.reference)
-            # Last: its row lock, like the reference counter's, is held until the commit.
             analytics_services.trust_months_stale(unit.trust_id, [incident.occurred_at])
     except IntegrityError:
         if not Incident.objects.filter(pk=incident_id).exists():
