@@ -446,10 +446,10 @@ def national_dashboard(user, period_from: date, period_to: date) -> NationalDash
     from staffsafe.collection import national
     from staffsafe.collection import tables as national_tables
 
-    monthly = {t.name: t for t in national.published_tables(user, period_from, period_to,
-                                                              "month")}
-    yearly = {t.name: t for t in national.published_tables(user, period_from, period_to,
-                                                             "year")}
+    both = national.published_tables_by_granularity(user, period_from, period_to,
+                                                    ("month", "year"))
+    monthly = {t.name: t for t in both["month"]}
+    yearly = {t.name: t for t in both["year"]}
     england = [r for r in monthly["sector"].rows if r.level == national_tables.ENGLAND]
     months = [r.period.start for r in england]
     charts_ = []

@@ -133,20 +133,33 @@ def published_tables(user, period_from: date, period_to: date,
     overlap the range are shown whole. Read from the stored publication of each financial year
     (`collection.rollups`), computed again first when its data has changed.
     """
+    return published_tables_by_granularity(user, period_from, period_to, (granularity,))[
+        granularity]
+
+
+def published_tables_by_granularity(user, period_from: date, period_to: date,
+                                    granularities: tuple[str, ...]
+                                    ) -> dict[str, list[tables.PublishedTable]]:
+    """`published_tables` for several granularities, reading each year's publication once."""
     from staffsafe.collection import rollups
 
     if not may_see_published_tables(user):
         raise PermissionDenied
-    if granularity not in tables.GRANULARITIES:
-        raise ValueError(f"granularity must be one of {', '.join(tables.GRANULARITIES)}")
+    for granularity in granularities:
+        if granularity not in tables.GRANULARITIES:
+            raise ValueError(
+                f"granularity must be one of {', '.join(tables.GRANULARITIES)}")
     if period_to < period_from:
         raise ValueError("the range ends before it starts")
     first, last = _month(period_from), _month(period_to)
     years = range(tables.financial_year_start(first), tables.financial_year_start(last) + 1)
-    stored = [[tables.published_from_json(t)
-               for t in rollups.publication_for(year).tables[granularity]] for year in years]
-    return [_join_years([year[i] for year in stored], first, last)
-            for i in range(len(tables.TABLE_NAMES))]
+    stored = [rollups.publication_for(year).tables for year in years]
+    found = {}
+    for granularity in granularities:
+        parts = [[tables.published_from_json(t) for t in year[granularity]] for year in stored]
+        found[granularity] = [_join_years([year[i] for year in parts], first, last)
+                              for i in range(len(tables.TABLE_NAMES))]
+    return found
 
 
 def _join_years(parts: list[tables.PublishedTable], first: date,
