@@ -425,26 +425,55 @@ def _rolled_yearly_assaulted_staff(user) -> dict[int, dict[str, float]]:
                    "months": len(v)} for year, v in _yearly_heads(user).items()}
 
 
-def _either(name: str):
-    live, rolled = globals()[f"_live_{name}"], globals()[f"_rolled_{name}"]
-
-    def chosen(user, f: DashboardFilters, *args: Any) -> Any:
-        dashboard_incidents(user)  # refuses anyone without a dashboard
-        return (rolled if uses_rollup(user, f) else live)(user, f, *args)
-
-    chosen.__name__ = name
-    chosen.__doc__ = live.__doc__
-    return chosen
+def _rolled(user, f: DashboardFilters) -> bool:
+    """Whether this person's view is counted from the roll-up (else from the incidents)."""
+    dashboard_incidents(user)  # refuses anyone without a dashboard
+    return uses_rollup(user, f)
 
 
-monthly_counts = _either("monthly_counts")
-unit_monthly_counts = _either("unit_monthly_counts")
-counts_by = _either("counts_by")
-factor_counts = _either("factor_counts")
-hour_weekday_counts = _either("hour_weekday_counts")
-staff_group_counts = _either("staff_group_counts")
-injury_counts = _either("injury_counts")
-police_counts = _either("police_counts")
+def monthly_counts(user, f: DashboardFilters) -> dict[str, list[Any]]:
+    """Incidents and physical assaults per month, zero-filled, in month order."""
+    return (_rolled_monthly_counts(user, f) if _rolled(user, f)
+            else _live_monthly_counts(user, f))
+
+
+def unit_monthly_counts(user, f: DashboardFilters) -> dict[int, dict[str, Any]]:
+    """Per unit: its name, site and zero-filled monthly incident counts."""
+    return (_rolled_unit_monthly_counts(user, f) if _rolled(user, f)
+            else _live_unit_monthly_counts(user, f))
+
+
+def counts_by(user, f: DashboardFilters, field: str) -> list[tuple[str, int, int]]:
+    """(code, incidents, physical assaults) by one coded field of the incident."""
+    return (_rolled_counts_by(user, f, field) if _rolled(user, f)
+            else _live_counts_by(user, f, field))
+
+
+def factor_counts(user, f: DashboardFilters) -> dict[str, int]:
+    return (_rolled_factor_counts(user, f) if _rolled(user, f)
+            else _live_factor_counts(user, f))
+
+
+def hour_weekday_counts(user, f: DashboardFilters) -> dict[tuple[int, int], int]:
+    """Incidents by local hour (0-23) and ISO weekday (1 Monday to 7 Sunday)."""
+    return (_rolled_hour_weekday_counts(user, f) if _rolled(user, f)
+            else _live_hour_weekday_counts(user, f))
+
+
+def staff_group_counts(user, f: DashboardFilters) -> list[dict[str, Any]]:
+    """Staff affected, physically assaulted, injured and days lost, by staff group."""
+    return (_rolled_staff_group_counts(user, f) if _rolled(user, f)
+            else _live_staff_group_counts(user, f))
+
+
+def injury_counts(user, f: DashboardFilters) -> dict[str, Any]:
+    return (_rolled_injury_counts(user, f) if _rolled(user, f)
+            else _live_injury_counts(user, f))
+
+
+def police_counts(user, f: DashboardFilters) -> dict[str, Any]:
+    return (_rolled_police_counts(user, f) if _rolled(user, f)
+            else _live_police_counts(user, f))
 
 
 def monthly_headcount(user, f: DashboardFilters) -> dict[date, int]:

@@ -164,8 +164,16 @@ def _month_frames(trust_id: int, months: list[date]) -> tuple[pl.DataFrame, pl.D
             query_frame(staff, rollup.STAFF_SCHEMA))
 
 
-@transaction.atomic
 def trust_cells_refresh(trust_id: int) -> int:
+    """Rebuild the roll-up of the months whose incidents changed (see `_refresh`). Most pages
+    find nothing changed: one read, no lock, no transaction."""
+    if not StaleMonth.objects.filter(trust_id=trust_id).exists():
+        return 0
+    return _refresh(trust_id)
+
+
+@transaction.atomic
+def _refresh(trust_id: int) -> int:
     """Rebuild the roll-up of the months whose incidents changed, before a dashboard reads it;
     returns how many months.
 

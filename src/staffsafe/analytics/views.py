@@ -20,6 +20,7 @@ from staffsafe.accounts import scoping
 from staffsafe.analytics import board_report, charts, forms, presenters, selectors
 from staffsafe.analytics import services as analytics_services
 from staffsafe.audit.services import Action, audit_record
+from staffsafe.core.downloads import attachment
 
 DATA_FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -70,11 +71,10 @@ def dashboard_chart(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     except StopIteration:
         raise Http404 from None
     figure = charts.spc_figure(chart.result, chart.title, chart.measure)
-    response = HttpResponse(charts.render(figure, fmt, chart.title, chart.alt),
-                            content_type=charts.FORMATS[fmt])
+    image = charts.render(figure, fmt, chart.title, chart.alt)
     if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="staffsafe-{name}.{fmt}"'
-    return response
+        return attachment(image, charts.FORMATS[fmt], f"staffsafe-{name}.{fmt}")
+    return HttpResponse(image, content_type=charts.FORMATS[fmt])
 
 
 @login_required
@@ -94,11 +94,8 @@ def dashboard_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
                  detail=f"{fmt}, {f.period_from:%Y-%m} to {f.period_to:%Y-%m}")
     content = (presenters.table_csv(table) if fmt == "csv"
                else presenters.table_xlsx(table, context))
-    response = HttpResponse(content, content_type=DATA_FORMATS[fmt])
-    response["Content-Disposition"] = (
-        f'attachment; filename="staffsafe-{name}-{f.period_from:%Y-%m}-{f.period_to:%Y-%m}.'
-        f'{fmt}"')
-    return response
+    return attachment(content, DATA_FORMATS[fmt],
+                      f"staffsafe-{name}-{f.period_from:%Y-%m}-{f.period_to:%Y-%m}.{fmt}")
 
 
 @login_required
@@ -112,11 +109,8 @@ def board_report_pdf(request: HttpRequest) -> HttpResponse:
                  object_id=f"{f.period_from:%Y-%m}..{f.period_to:%Y-%m}",
                  trust=request.user.trust, request=request,
                  detail=f"Board report, {f.period_from:%B %Y} to {f.period_to:%B %Y}")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="staffsafe-board-report-{f.period_from:%Y-%m}-'
-        f'{f.period_to:%Y-%m}.pdf"')
-    return response
+    return attachment(pdf, "application/pdf",
+                      f"staffsafe-board-report-{f.period_from:%Y-%m}-{f.period_to:%Y-%m}.pdf")
 
 
 @login_required
@@ -169,8 +163,7 @@ def national_chart(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     figure, title, alt = presenters.national_figure(shown, name)
     if figure is None:
         raise Http404
-    response = HttpResponse(charts.render(figure, fmt, title, alt),
-                            content_type=charts.FORMATS[fmt])
+    image = charts.render(figure, fmt, title, alt)
     if request.GET.get("download"):
-        response["Content-Disposition"] = f'attachment; filename="staffsafe-national-{name}.{fmt}"'
-    return response
+        return attachment(image, charts.FORMATS[fmt], f"staffsafe-national-{name}.{fmt}")
+    return HttpResponse(image, content_type=charts.FORMATS[fmt])

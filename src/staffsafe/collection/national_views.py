@@ -28,6 +28,7 @@ from staffsafe.audit.services import Action, audit_record
 from staffsafe.collection import national, tables
 from staffsafe.collection.selectors import recent_periods
 from staffsafe.core import spreadsheets
+from staffsafe.core.downloads import attachment
 from staffsafe.core.forms import MonthRangeForm
 
 FORMATS = {
@@ -140,9 +141,7 @@ def national_table_download(request: HttpRequest, table: str, fmt: str) -> HttpR
     name = (f"staffsafe-{table}-{criteria['granularity']}-{criteria['period_from']:%Y-%m}-"
             f"{criteria['period_to']:%Y-%m}.{fmt}")
     content = _csv(published) if fmt == "csv" else _xlsx(published, criteria)
-    response = HttpResponse(content, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return attachment(content, FORMATS[fmt], name)
 
 
 def _csv(table: tables.PublishedTable) -> bytes:

@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
 from staffsafe.accounts import scoping
 from staffsafe.audit.services import Action, audit_record
 from staffsafe.collection import forms, presenters, selectors, services, standard_exports
 from staffsafe.collection.validation import problems_csv
+from staffsafe.core.downloads import attachment
 from staffsafe.organisations.selectors import headcounts_for_month
 
 Return = services.Return
@@ -48,9 +48,7 @@ def standard_download(request: HttpRequest, name: str) -> HttpResponse:
     export = standard_exports.exports().get(name)
     if export is None:
         raise Http404
-    response = HttpResponse(export.content(), content_type=export.media_type)
-    response["Content-Disposition"] = content_disposition_header(True, export.file_name)
-    return response
+    return attachment(export.content(), export.media_type, export.file_name)
 
 
 # --- Monthly returns: trust submission, progress, reports; national submission status ---
@@ -142,12 +140,9 @@ def return_report(request: HttpRequest, return_id: int) -> HttpResponse:
     audit_record(actor=request.user, action=Action.EXPORT, object_type="return",
                  object_id=submission.pk, trust=submission.trust, request=request,
                  detail="validation report")
-    response = HttpResponse(problems_csv(presenters.problems_of(submission)),
-                            content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{submission.trust.ods_code}-{submission.period_start:%Y-%m}'
-        f'-report.csv"')
-    return response
+    return attachment(problems_csv(presenters.problems_of(submission)),
+                      "text/csv; charset=utf-8",
+                      f"{submission.trust.ods_code}-{submission.period_start:%Y-%m}-report.csv")
 
 
 @login_required

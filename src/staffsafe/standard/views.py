@@ -14,10 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from staffsafe.accounts import scoping
+from staffsafe.core.downloads import attachment
 from staffsafe.standard import (
     catalogue_file,
     editions,
@@ -88,8 +88,7 @@ def _editable(request: HttpRequest, review_id: Any) -> Any:
 
 
 def _download(content: bytes, media_type: str, file_name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=media_type)
-    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    response = attachment(content, media_type, file_name)
     for name, value in DOWNLOAD_HEADERS.items():
         response[name] = value
     return response
