@@ -50,6 +50,47 @@ def test_an_invalid_return_is_rejected_whole_with_located_problems(world, return
     assert (first["row"], first["column"], first["value"]) == ("4", "category", "punching")
 
 
+def test_a_return_whose_rows_cannot_be_stored_is_rejected_with_its_report(
+        world, return_file, submit):
+    """The rows load while the rules are checked: a row the national table cannot even hold
+    (no occurred_at) fails the load, and the return is rejected with the located rule, not an
+    error; nothing stays, and the next return goes in."""
+    content, header = return_file(40)
+    lines = content.decode().splitlines()
+    names = lines[0].split(",")
+    cells = lines[3].split(",")
+    cells[names.index("occurred_at")] = ""
+    lines[3] = ",".join(cells)
+    submission = submit(world, "\n".join(lines).encode(), header).submission
+    submission.refresh_from_db()
+    assert submission.status == Return.Status.REJECTED and submission.progress == 100
+    assert not NationalRow.objects.exists()
+    assert {(p["row"], p["column"], p["rule"]) for p in submission.problems} >= {
+        ("4", "occurred_at", "required")}
+
+    corrected = submit(world, content, header, name="corrected.csv").submission
+    corrected.refresh_from_db()
+    assert corrected.status == Return.Status.ACCEPTED, corrected.problems[:3]
+    assert NationalRow.objects.filter(submission=corrected).count() == 40
+
+
+def test_staff_are_numbered_within_their_incident_wherever_its_rows_are(
+        world, return_file, submit):
+    content, header = return_file(60, seed=3)
+    lines = content.decode().splitlines()
+    body = lines[1:]
+    shuffled = body[::2] + body[1::2]  # an incident's rows apart from each other
+    submission = submit(world, "\n".join([lines[0], *shuffled]).encode(), header).submission
+    submission.refresh_from_db()
+    assert submission.status == Return.Status.ACCEPTED, submission.problems[:3]
+    positions: dict[str, list[int]] = {}
+    for incident_id, index in NationalRow.objects.filter(submission=submission).values_list(
+            "incident_id", "staff_index"):
+        positions.setdefault(incident_id, []).append(index)
+    assert len(positions) == submission.incident_count < 60  # some incidents have several staff
+    assert all(sorted(found) == list(range(len(found))) for found in positions.values())
+
+
 def test_the_same_file_twice_is_one_return(world, return_file, submit):
     content, header = return_file(10)
     first = submit(world, content, header)

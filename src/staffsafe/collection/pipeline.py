@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import polars as pl
 
+from staffsafe.collection import validation
 from staffsafe.collection.reading import Problem
-from staffsafe.collection.validation import validate_file
 
 
 def problem_dict(problem: Problem) -> dict[str, Any]:
@@ -53,24 +52,39 @@ def _headcounts(value: Any) -> dict[str, int]:
     return counts
 
 
-def check_return(content: bytes, *, file_format: str, trust_ods: str, period_start: date,
-                 profile: str = "", generated_at: datetime | None = None,
-                 headcounts: dict[str, int] | None = None,
-                 progress: Callable[[int], None] | None = None) -> Outcome:
-    """Validate a return for a trust and month; the header it states must match both."""
-    result = validate_file(
+def start_check(content: bytes, *, file_format: str, trust_ods: str, period_start: date,
+                profile: str = "", generated_at: datetime | None = None,
+                headcounts: dict[str, int] | None = None) -> Check:
+    """Read and type a return for a trust and month; the header it states must match both.
+
+    The rules are checked by `Check.finish()`; until then `Check.rows` (the typed rows, None
+    when the file cannot be read) may be used only in a way that is undone if it is invalid.
+    """
+    return Check(validation.start_file(
         content, format=file_format, profile=profile or None, organisation_ods=trust_ods,
         period=f"{period_start:%Y-%m}", generated_at=generated_at, headcount=headcounts,
         expected_ods=trust_ods,
-    )
-    if progress:
-        progress(100)
-    errors = [p for p in result.problems if p.is_error]
-    return Outcome(
-        valid=result.valid, problems=errors,
-        warnings=[p for p in result.problems if not p.is_error], rows=result.rows,
-        row_count=result.row_count, incident_count=result.incident_count,
-        problem_count=result.error_count,
-        headcounts=_headcounts(result.header.get("staff_headcount")),
-        generated_at=_generated_at(result.header.get("generated_at")) or generated_at,
-    )
+    ), generated_at)
+
+
+@dataclass
+class Check:
+    checking: validation.Checking
+    generated_at: datetime | None = None
+
+    @property
+    def rows(self) -> pl.DataFrame | None:
+        return self.checking.rows
+
+    def finish(self) -> Outcome:
+        result = self.checking.finish()
+        errors = [p for p in result.problems if p.is_error]
+        return Outcome(
+            valid=result.valid, problems=errors,
+            warnings=[p for p in result.problems if not p.is_error], rows=result.rows,
+            row_count=result.row_count, incident_count=result.incident_count,
+            problem_count=result.error_count,
+            headcounts=_headcounts(result.header.get("staff_headcount")),
+            generated_at=_generated_at(result.header.get("generated_at")) or self.generated_at,
+        )
+

@@ -243,7 +243,7 @@ def _load(source: Source, filename: str | None) -> tuple[bytes, str]:
 
 
 def _detect_format(data: bytes, format: str | None, name: str) -> str:
-    if not data.strip():
+    if not data or data.isspace():  # (isspace stops at the first other byte; strip would copy)
         raise _Unreadable("empty_file", "The file is empty: there is nothing to read.")
     if format:
         fmt = format.lower().lstrip(".")

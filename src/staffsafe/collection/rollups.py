@@ -36,7 +36,6 @@ ROW_INPUT_SCHEMA: dict[str, type[pl.DataType]] = {
     "injury": pl.Boolean, "days_absent": pl.Int64, "police_informed": pl.Boolean,
     "police_outcome": pl.Utf8, "civil_admin_sanctions": pl.Utf8, "staff_group": pl.Utf8,
 }
-CELL_TABLE = NationalCell._meta.db_table
 REBUILD_BATCH = 500  # returns per read when every return's cells are rebuilt
 
 
@@ -48,16 +47,24 @@ REBUILD_BATCH = 500  # returns per read when every return's cells are rebuilt
 def _store(cell_frame: pl.DataFrame) -> int:
     frame = cell_frame.select(
         *DB_KEYS, *(pl.col(m).alias(cell_column(m)) for m in tables.CELL_MEASURES))
-    return loading.load_rows(frame, table=CELL_TABLE)
+    return loading.load_rows(frame, NationalCell)
 
 
 def _bump(submission_ids: list[int]) -> None:
     Return.objects.filter(pk__in=submission_ids).update(cells_version=F("cells_version") + 1)
 
 
-def cells_store_from_frame(national_frame: pl.DataFrame) -> int:
-    """Cells of a return from the national frame just loaded (`loading.national_frame`)."""
-    found = tables.cells(national_frame, keys=DB_KEYS)
+# The national columns the cells are made from.
+CELL_INPUTS = tuple(dict.fromkeys((*DB_KEYS, *tables.MEASURE_INPUTS)))
+
+
+def cells_of_frame(national_frame: pl.DataFrame) -> pl.DataFrame:
+    """The cells of a return's national frame (`loading.national_frame`); pure."""
+    return tables.cells(national_frame, keys=DB_KEYS)
+
+
+def cells_store(found: pl.DataFrame) -> int:
+    """Store cells made by `cells_of_frame` for returns that have none yet."""
     _bump(found["submission_id"].unique().to_list())
     return _store(found)
 

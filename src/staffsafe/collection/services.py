@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import polars as pl
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -101,18 +102,32 @@ def return_process(return_id: int, *, progress: ProgressCallback | None = None) 
 
     Return.objects.filter(pk=submission.pk).update(status=Return.Status.VALIDATING)
     report(5)
-    outcome = pipeline.check_return(
+    check = pipeline.start_check(
         _stored_path(submission).read_bytes(), file_format=submission.file_format,
         trust_ods=submission.trust.ods_code, period_start=submission.period_start,
         profile=submission.profile, generated_at=submission.generated_at,
-        headcounts=submission.headcounts or None, progress=lambda p: report(5 + p * 60 // 100),
+        headcounts=submission.headcounts or None,
     )
-    if not outcome.valid:
-        return _reject(submission, outcome)
-    report(70)
-    _accept(submission, outcome)
+    # Read and typed. The rules are checked while the rows load, in one transaction that is
+    # rolled back if a rule fails; what it writes is seen by others only if it commits, so the
+    # progress moves from here to the end in one step.
+    report(40)
+    if check.rows is None:
+        return _reject(submission, check.finish())
+    try:
+        _accept(submission, check)
+    except _Invalid as invalid:
+        return _reject(submission, invalid.outcome)
     report(100)
     return Return.objects.get(pk=submission.pk)
+
+
+class _Invalid(Exception):
+    """The return broke a rule: its transaction is rolled back."""
+
+    def __init__(self, outcome: pipeline.Outcome) -> None:
+        super().__init__("invalid return")
+        self.outcome = outcome
 
 
 def _reject(submission: Return, outcome: pipeline.Outcome) -> Return:
@@ -129,23 +144,38 @@ def _reject(submission: Return, outcome: pipeline.Outcome) -> Return:
 
 
 @transaction.atomic
-def _accept(submission: Return, outcome: pipeline.Outcome) -> None:
+def _accept(submission: Return, check: pipeline.Check) -> None:
+    """Load the rows while the rules are checked; keep them only if every rule holds
+    (`_Invalid` otherwise, which rolls the transaction back)."""
     locked = Return.objects.select_for_update().get(pk=submission.pk)
     if locked.status == Return.Status.ACCEPTED:
         return
     previous = list(Return.objects.select_for_update().filter(
         trust_id=submission.trust_id, period_start=submission.period_start,
         status=Return.Status.ACCEPTED).exclude(pk=submission.pk))
-    frame = loading.national_frame(outcome.rows, submission_id=submission.pk,
-                                   trust_id=submission.trust_id,
-                                   period_start=submission.period_start)
-    loading.load_rows(frame)
+    national = {"submission_id": submission.pk, "trust_id": submission.trust_id,
+                "period_start": submission.period_start}
+
+    def finish() -> tuple[pipeline.Outcome, pl.DataFrame | None]:
+        outcome = check.finish()
+        if not outcome.valid:
+            return outcome, None
+        # While the rows are still loading: the return's roll-up (ADR 0012), from the same
+        # rows.
+        return outcome, rollups.cells_of_frame(loading.national_frame(
+            check.rows, columns=rollups.CELL_INPUTS, **national))
+
+    outcome, cells = loading.load_rows_while(
+        lambda: loading.national_parts(check.rows, **national), finish,
+        keep=lambda checked: checked[0].valid)
+    if cells is None:
+        raise _Invalid(outcome)
     retired = _retire_rows(submission, previous)
     Return.objects.filter(pk__in=[p.pk for p in previous]).update(
         status=Return.Status.SUPERSEDED)
     # The roll-ups move with the rows (ADR 0012): this return's cells, and those of the returns
     # it replaced or took incidents from.
-    rollups.cells_store_from_frame(frame)
+    rollups.cells_store(cells)
     rollups.cells_rebuild([*retired, *(p.pk for p in previous)])
     periods = {submission.period_start, *Return.objects.filter(pk__in=retired).values_list(
         "period_start", flat=True)}

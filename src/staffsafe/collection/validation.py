@@ -68,8 +68,9 @@ from staffsafe.datastandard.fields import (
 )
 from staffsafe.datastandard.rules import SPECIFIED_INJURY_SEVERITIES
 
-__all__ = ["MAX_LISTED", "Problem", "ValidationResult", "problems_csv", "validate_file",
-           "validate_read", "validate_return"]
+__all__ = ["MAX_LISTED", "Checking", "Problem", "ValidationResult", "problems_csv",
+           "start_file", "start_read", "start_return", "validate_file", "validate_read",
+           "validate_return"]
 
 # The patterns of the published JSON Schema (standard_exports.DATETIME_PATTERN, ...), with ASCII
 # digits as JSON Schema means them.
@@ -166,35 +167,42 @@ def validate_file(source: Source, *, format: str | None = None, filename: str | 
     A `ProfileError` (a broken profile file) is raised, not reported: it is the caller's setup,
     not the return, that is wrong.
     """
+    return start_file(source, format=format, filename=filename, profile=profile,
+                      organisation_ods=organisation_ods, period=period,
+                      generated_at=generated_at, headcount=headcount,
+                      expected_ods=expected_ods, now=now).finish()
+
+
+def start_file(source: Source, *, format: str | None = None, filename: str | None = None,
+               profile: Profile | str | Path | None = None,
+               organisation_ods: str | None = None, period: str | date | None = None,
+               generated_at: str | datetime | None = None,
+               headcount: Mapping[str, Any] | Source | None = None,
+               expected_ods: str | None = None, now: datetime | None = None) -> Checking:
+    """`validate_file` in two steps: the rows typed first (`Checking.rows`), the rules after
+    (`Checking.finish()`), so that a caller can start on the rows while the rules run."""
     profile = load_profile(profile) if isinstance(profile, str | Path) else profile
     read = read_return(source, format=format, filename=filename, profile=profile,
                        organisation_ods=organisation_ods, period=period,
                        generated_at=generated_at, headcount=headcount)
-    return validate_read(read, now=now, profile=profile, expected_ods=expected_ods)
+    return start_read(read, now=now, profile=profile, expected_ods=expected_ods)
 
 
 def validate_read(read: ReadResult, *, now: datetime | None = None,
                   profile: Profile | None = None, expected_ods: str | None = None
                   ) -> ValidationResult:
     """Validate what `read_return` read, with the reading problems first in the result."""
+    return start_read(read, now=now, profile=profile, expected_ods=expected_ods).finish()
+
+
+def start_read(read: ReadResult, *, now: datetime | None = None,
+               profile: Profile | None = None, expected_ods: str | None = None) -> Checking:
     if read.table is None:
-        return ValidationResult(read.problems, _empty_rows(), counts=_count(read.problems),
-                                readable=False, read=read)
-    result = validate_return(read.table, read.header, now=now, profile=profile,
-                             expected_ods=expected_ods)
-    # A missing column is found by both; report it once.
-    missing = {p.column for p in read.problems if p.rule == "missing_column"}
-    twice = {p.column for p in result.problems
-             if p.rule == "missing_column" and p.column in missing}
-    own = [p for p in result.problems if not (p.rule == "missing_column" and p.column in twice)]
-    result.problems = read.problems + own
-    counts = Counter(_count(read.problems))
-    counts.update(result.counts)
-    for column in twice:
-        counts[(ERROR, "missing_column", column)] -= 1
-    result.counts = {k: n for k, n in counts.items() if n > 0}
-    result.read = read
-    return result
+        return Checking(read=read)
+    checking = start_return(read.table, read.header, now=now, profile=profile,
+                            expected_ods=expected_ods)
+    checking.read = read
+    return checking
 
 
 def validate_return(table: pl.DataFrame, header: Mapping[str, Any] | None, *,
@@ -207,6 +215,14 @@ def validate_return(table: pl.DataFrame, header: Mapping[str, Any] | None, *,
     header (`period` "YYYY-MM" may stand for period_start and period_end). `expected_ods`: the
     organisation the return must be for.
     """
+    return start_return(table, header, now=now, profile=profile,
+                        expected_ods=expected_ods).finish()
+
+
+def start_return(table: pl.DataFrame, header: Mapping[str, Any] | None, *,
+                 now: datetime | None = None, profile: Profile | str | Path | None = None,
+                 expected_ods: str | None = None) -> Checking:
+    """`validate_return` up to the typed rows; `finish()` checks the rules."""
     now = _aware(now or datetime.now(UTC))
     profile = load_profile(profile) if isinstance(profile, str | Path) else profile
     found = _Found()
@@ -219,13 +235,58 @@ def validate_return(table: pl.DataFrame, header: Mapping[str, Any] | None, *,
     standard = standard.with_columns([pl.lit(None, pl.String).alias(f.name) for f in FIELDS
                                       if f.name not in standard.columns])
     work = _typed(standard, head, profile)
-    display = _Display(source)
-    _run_checks(work, _checks(work, head, now, set(missing), profile), display, found)
-    _check_incidents(work, display, found)
-    rows = work.select(ROW, *[pl.col(_t(f.name)).alias(f.name) for f in FIELDS])
-    return ValidationResult(
-        problems=found.sorted(), rows=rows, header=head, counts=dict(found.counts),
-        row_count=work.height, incident_count=work[_INC].n_unique() if work.height else 0)
+    return Checking(
+        rows=work.select(ROW, *[pl.col(_t(f.name)).alias(f.name) for f in FIELDS]),
+        work=work, head=head, found=found, display=_Display(source),
+        checks=_checks(work, head, now, set(missing), profile))
+
+
+@dataclass
+class Checking:
+    """A return read and typed, its rules not yet checked.
+
+    `rows` are the typed rows `finish()` will give as `ValidationResult.rows` (None when the
+    file could not be read); they mean nothing until `finish()` says the return is valid.
+    Pure: no database, no files.
+    """
+
+    rows: pl.DataFrame | None = None
+    read: ReadResult | None = None
+    work: pl.DataFrame | None = None
+    head: dict[str, Any] = field(default_factory=dict)
+    found: _Found | None = None
+    display: _Display | None = None
+    checks: list[_Check] = field(default_factory=list)
+
+    def finish(self) -> ValidationResult:
+        if self.work is None or self.rows is None or self.found is None:
+            problems = self.read.problems if self.read is not None else []
+            return ValidationResult(problems, _empty_rows(), counts=_count(problems),
+                                    readable=False, read=self.read)
+        work, found = self.work, self.found
+        _run_checks(work, self.checks, self.display, found)
+        _check_incidents(work, self.display, found)
+        result = ValidationResult(
+            problems=found.sorted(), rows=self.rows, header=self.head,
+            counts=dict(found.counts), row_count=work.height,
+            incident_count=work[_INC].n_unique() if work.height else 0)
+        return result if self.read is None else _with_read_problems(self.read, result)
+
+
+def _with_read_problems(read: ReadResult, result: ValidationResult) -> ValidationResult:
+    """The reading problems first; a missing column found by both is reported once."""
+    missing = {p.column for p in read.problems if p.rule == "missing_column"}
+    twice = {p.column for p in result.problems
+             if p.rule == "missing_column" and p.column in missing}
+    own = [p for p in result.problems if not (p.rule == "missing_column" and p.column in twice)]
+    result.problems = read.problems + own
+    counts = Counter(_count(read.problems))
+    counts.update(result.counts)
+    for column in twice:
+        counts[(ERROR, "missing_column", column)] -= 1
+    result.counts = {k: n for k, n in counts.items() if n > 0}
+    result.read = read
+    return result
 
 
 def problems_csv(problems: Iterable[Problem]) -> str:
@@ -454,26 +515,32 @@ def _prepare(table: pl.DataFrame, profile: Profile | None) -> pl.DataFrame:
         row = pl.col(ROW).cast(pl.String)
     else:
         row = (pl.int_range(pl.len()) + 2).cast(pl.String)
-    cleaned = table.select(row.alias(ROW), *[_cleaned(table, src).alias(target)
-                                             for target, src in sources.items()])
+    dirty = _needing_cleaning(table, list(sources.values()))
+    cleaned = table.select(row.alias(ROW), *[
+        (_clean(pl.col(src)) if src in dirty else pl.col(src)).alias(target)
+        for target, src in sources.items()])
     if sources:  # a row of nothing but spaces is a blank row: skipped
         cleaned = cleaned.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in sources]))
     return cleaned.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias(_I))
 
 
-def _cleaned(table: pl.DataFrame, name: str) -> pl.Expr:
-    """The column trimmed with blanks as null; left as it is (no copy) when already so."""
-    column = table[name]
-    if column.dtype == pl.String:
-        lengths = column.str.len_bytes()
-        if not ((lengths != column.str.strip_chars().str.len_bytes()) | (lengths == 0)).any():
-            return pl.col(name)
-    return _clean(pl.col(name))
+def _needing_cleaning(table: pl.DataFrame, names: list[str]) -> set[str]:
+    """The columns with a value to trim or a blank to make null; the others are left as they
+    are (no copy). One pass over all the columns at once."""
+    text = [n for n in names if table.schema[n] == pl.String]
+    dirty = set(names) - set(text)
+    if text:
+        flags = table.select([
+            ((pl.col(n).str.len_bytes() != pl.col(n).str.strip_chars().str.len_bytes())
+             | (pl.col(n).str.len_bytes() == 0)).any().alias(n) for n in text]).row(0)
+        dirty |= {n for n, flag in zip(text, flags, strict=True) if flag}
+    return dirty
 
 
 def _normalise(table: pl.DataFrame) -> pl.DataFrame:
-    return table.with_columns([_cleaned(table, c).alias(c) for c in table.columns
-                               if c not in (ROW, _I)])
+    names = [c for c in table.columns if c not in (ROW, _I)]
+    dirty = _needing_cleaning(table, names)
+    return table.with_columns([_clean(pl.col(c)).alias(c) for c in names if c in dirty])
 
 
 def _dtype(spec: Field) -> pl.DataType:
@@ -864,8 +931,11 @@ def _check_incidents(work: pl.DataFrame, display: _Display, found: _Found) -> No
     if work.height == 0:
         return
     specs = [FIELDS_BY_NAME[c] for c in INCIDENT_COLUMNS if c != "incident_id"]
-    keyed = work.filter(pl.col("incident_id").is_not_null()).select(
-        _INC, pl.struct([_compare_key(s).alias(s.name) for s in specs]).hash().alias("_h"))
+    # Only an incident_id on several rows can disagree with itself.
+    several = pl.col("incident_id").is_not_null() & pl.col("incident_id").is_duplicated()
+    keyed = work.lazy().filter(several).select(
+        _INC, pl.struct([_compare_key(s).alias(s.name) for s in specs]).hash().alias("_h")
+    ).collect()
     conflicting = (keyed.group_by(_INC).agg(pl.col("_h").n_unique().alias("n"))
                    .filter(pl.col("n") > 1)[_INC])
     if conflicting.len():
