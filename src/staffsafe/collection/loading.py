@@ -119,13 +119,15 @@ def load_rows_while(parts: Callable[[], Iterable[pl.DataFrame]], check: Callable
             load_rows(pl.concat(parts()))
         return result
     loader = _Loader(parts)
+    kept = False
     try:
         result = check()
-        if not keep(result):
-            loader.invalid.set()  # the rest would only be rolled back
+        kept = keep(result)
     finally:
+        if not kept:  # invalid, or the check failed: the rest would only be rolled back
+            loader.invalid.set()
         loader.join()
-    if keep(result) and loader.failed is not None:
+    if kept and loader.failed is not None:
         with connection.wrap_database_errors:  # as Django's own errors, like any query's
             raise loader.failed
     return result
