@@ -263,16 +263,20 @@ def incident_create(
             incident = Incident(
                 id=incident_id, trust=unit.trust, unit=unit, reported_by=actor,
                 sector=unit.trust.sector, reported_at=reported_at, status=Status.SUBMITTED,
-                reference=_next_reference(unit, reported_at.year), **values,
+                **values,
             )
-            rawsql.save_new(incident, connection)
+            # What needs no reference goes first: the reference counter's row lock is held
+            # from `_next_reference` to the commit, and serialises the trust's creates. The
+            # staff rows' foreign key is checked at the commit, when the incident is there.
             staff_rows = rawsql.insert_new(
                 [StaffAffected(incident=incident, **member) for member in staff], connection
             )
+            analytics_services.trust_months_stale(unit.trust_id, [incident.occurred_at])
+            incident.reference = _next_reference(unit, reported_at.year)
+            rawsql.save_new(incident, connection)
             audit_record(actor=actor, action=Action.CREATE, object_type="incident",
                          object_id=incident.pk, trust=unit.trust, request=request,
                          detail=incident.reference)
-            analytics_services.trust_months_stale(unit.trust_id, [incident.occurred_at])
     except IntegrityError:
         if not Incident.objects.filter(pk=incident_id).exists():
             raise
