@@ -12,6 +12,7 @@ import pytest
 from staffsafe.collection.validation import (
     MAX_LISTED,
     problems_csv,
+    start_return,
     validate_file,
     validate_return,
 )
@@ -90,6 +91,20 @@ def test_validate_return_takes_a_table_without_row_numbers_and_a_header():
     rows[1]["sector"] = "hospital"
     result = validate_return(table(rows), HEADER, now=NOW)
     assert where(result) == {("3", "sector", "code_list")}
+
+
+def test_the_rows_are_typed_before_the_rules_and_checked_once():
+    """The loader takes the typed rows before the rules are checked; asking for the verdict
+    again gives the same report, not every problem twice."""
+    rows = table_rows([incident(1), incident(2)])
+    rows[1]["sector"] = "hospital"
+    checking = start_return(table(rows), HEADER, now=NOW)
+    assert checking.rows is not None and checking.rows.height == 2
+    assert checking.rows["sector"].to_list()[1] is None  # not a code: typed as missing
+    first = checking.finish()
+    again = checking.finish()
+    assert where(again) == where(first) == {("3", "sector", "code_list")}
+    assert again.error_count == first.error_count == 1
 
 
 def test_now_without_a_time_zone_is_taken_as_utc():

@@ -36,7 +36,8 @@ def _with_positions(frame: pl.DataFrame) -> pl.DataFrame:
         # Each incident's rows are together (as every system writes them): the position is
         # the distance from the first row of the run, with no grouping.
         row = pl.int_range(pl.len())
-        first = pl.when(incident.ne_missing(incident.shift())).then(row).forward_fill()
+        starts = incident.ne_missing(incident.shift()) | (row == 0)
+        first = pl.when(starts).then(row).forward_fill()
         return frame.with_columns((row - first).alias("staff_index"))
     return frame.with_columns(pl.int_range(pl.len()).over("incident_id").alias("staff_index"))
 
@@ -133,6 +134,10 @@ def load_rows_while(parts: Callable[[], Iterable[pl.DataFrame]], check: Callable
     return result
 
 
+class _NotKept(Exception):
+    """The return is invalid: its rows are not wanted."""
+
+
 class _Loader(threading.Thread):
     """Copies the parts into the national table on this thread's database connection (which
     the starting thread leaves alone until `join`)."""
@@ -148,8 +153,8 @@ class _Loader(threading.Thread):
 
     def _wanted(self) -> Iterator[pl.DataFrame]:
         for part in self.parts():
-            if self.invalid.is_set():
-                return
+            if self.invalid.is_set():  # abort the COPY: the server keeps nothing of it
+                raise _NotKept
             yield part
 
     def run(self) -> None:

@@ -257,8 +257,15 @@ class Checking:
     found: _Found | None = None
     display: _Display | None = None
     checks: list[_Check] = field(default_factory=list)
+    _result: ValidationResult | None = field(default=None, repr=False)
 
     def finish(self) -> ValidationResult:
+        """Check every rule (once: a second call gives the same result)."""
+        if self._result is None:
+            self._result = self._finish()
+        return self._result
+
+    def _finish(self) -> ValidationResult:
         if self.work is None or self.rows is None or self.found is None:
             problems = self.read.problems if self.read is not None else []
             return ValidationResult(problems, _empty_rows(), counts=_count(problems),
