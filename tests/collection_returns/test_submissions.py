@@ -2,10 +2,11 @@
 return replaces the earlier one and keeps its history."""
 
 import pytest
+from django.db.models import Sum
 
 from staffsafe.audit.models import AuditEvent
 from staffsafe.collection import services
-from staffsafe.collection.models import NationalRow, Return
+from staffsafe.collection.models import NationalCell, NationalRow, Return
 from tests.collection_returns.conftest import MARCH, as_json, generated_at, headcounts
 
 
@@ -72,6 +73,28 @@ def test_a_return_whose_rows_cannot_be_stored_is_rejected_with_its_report(
     corrected.refresh_from_db()
     assert corrected.status == Return.Status.ACCEPTED, corrected.problems[:3]
     assert NationalRow.objects.filter(submission=corrected).count() == 40
+
+
+def test_the_largest_whole_numbers_the_standard_allows_load(world, return_file, submit):
+    """The standard allows up to 18 digits for days absent: a return that passes every rule
+    loads, and the roll-up adds it up, however large."""
+    content, header = return_file(120, seed=5)
+    lines = content.decode().splitlines()
+    names = lines[0].split(",")
+    column = names.index("days_absent")
+    at = next(i for i, line in enumerate(lines[1:], start=1)
+              if line.split(",")[column] not in ("", "0") and int(line.split(",")[column]) > 7)
+    cells = lines[at].split(",")
+    cells[column] = "5000000000"  # more than a 4-byte integer holds
+    lines[at] = ",".join(cells)
+    submission = submit(world, "\n".join(lines).encode(), header).submission
+    submission.refresh_from_db()
+    assert submission.status == Return.Status.ACCEPTED, submission.problems[:3]
+    days = list(NationalRow.objects.filter(submission=submission).values_list(
+        "days_absent", flat=True))
+    assert max(d or 0 for d in days) == 5_000_000_000
+    total = NationalCell.objects.filter(submission=submission).aggregate(n=Sum("days"))["n"]
+    assert total == sum(d or 0 for d in days)
 
 
 def test_staff_are_numbered_within_their_incident_wherever_its_rows_are(

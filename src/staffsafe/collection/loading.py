@@ -187,6 +187,7 @@ def _copy(raw: Any, parts: Iterable[pl.DataFrame], columns: list[str],
 _POLARS_TYPES: dict[str, pl.DataType] = {
     "AutoField": pl.Int32(), "BigAutoField": pl.Int64(), "BigIntegerField": pl.Int64(),
     "IntegerField": pl.Int32(), "PositiveIntegerField": pl.Int32(),
+    "PositiveBigIntegerField": pl.Int64(),
     "SmallIntegerField": pl.Int16(), "PositiveSmallIntegerField": pl.Int16(),
     "BooleanField": pl.Boolean(), "DateField": pl.Date(),
     "DateTimeField": pl.Datetime("us", "UTC"), "CharField": pl.String(),

@@ -99,7 +99,8 @@ class NationalRow(models.Model):
     method = models.CharField(max_length=300, blank=True, default="")  # codes joined by "|"
     hate_motivated = _code(codes.YES_NO_UNKNOWN)
     hate_characteristics = models.CharField(max_length=200, blank=True, default="")
-    perpetrator_count = models.PositiveIntegerField(null=True, blank=True)
+    # As wide as the standard allows (up to 18 digits): a return that passes its rules loads.
+    perpetrator_count = models.PositiveBigIntegerField(null=True, blank=True)
     perpetrator_type = _code(codes.PERPETRATOR_TYPE)
     perpetrator_age_band = _code(codes.PERPETRATOR_AGE_BAND)
     mental_health_act_detained = _code(codes.YES_NO_UNKNOWN)
@@ -128,7 +129,7 @@ class NationalRow(models.Model):
     injury_severity = _code(codes.INJURY_SEVERITY)
     treatment = _code(codes.TREATMENT)
     psychological_impact = models.BooleanField(null=True)
-    days_absent = models.PositiveIntegerField(null=True)
+    days_absent = models.PositiveBigIntegerField(null=True)
 
     # No secondary index at all: every B-tree is maintained for each of a million copied rows,
     # and the tables are read from `NationalCell`, not from here. Rows are only ever read by
@@ -171,7 +172,7 @@ class NationalCell(models.Model):
 
 # One count column per measure of the tables, so adding a code to the standard adds a column.
 for _measure in tables.CELL_MEASURES:
-    NationalCell.add_to_class(cell_column(_measure), models.PositiveIntegerField(default=0))
+    NationalCell.add_to_class(cell_column(_measure), models.PositiveBigIntegerField(default=0))
 
 
 class Publication(models.Model):
