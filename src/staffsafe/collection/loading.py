@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import pgpq
@@ -26,6 +26,7 @@ INSERT_BATCH = 5000
 CHUNK_ROWS = 100_000
 ENCODE_ROWS = 10_000
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def _with_positions(frame: pl.DataFrame) -> pl.DataFrame:
@@ -43,46 +44,41 @@ def _with_positions(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def national_frame(frame: pl.DataFrame, *, submission_id: int, trust_id: int,
-                   period_start: Any, columns: Sequence[str] | None = None) -> pl.DataFrame:
-    """The validated return as the national table's columns, in the table's order (`columns`:
-    only those)."""
-    if columns is not None:  # what they are made from, and no more
-        frame = frame.select(c for c in frame.columns if c in {*columns, "incident_id"})
+                   period_start: Any) -> pl.DataFrame:
+    """The validated return as the national table's columns, in the table's order."""
     return pl.concat(national_parts(frame, submission_id=submission_id, trust_id=trust_id,
-                                    period_start=period_start, columns=columns))
+                                    period_start=period_start))
 
 
 def national_parts(frame: pl.DataFrame, *, submission_id: int, trust_id: int,
-                   period_start: Any, columns: Sequence[str] | None = None,
-                   rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
+                   period_start: Any, rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
     """`national_frame` a slice at a time (at least one, empty for an empty return), so that
     loading can start on the first before the last is made."""
     frame = _with_positions(frame)
     for start in range(0, max(frame.height, 1), rows):
-        yield _national(frame.slice(start, rows), submission_id, trust_id, period_start,
-                        columns or _columns())
+        yield _national(frame.slice(start, rows), submission_id, trust_id, period_start)
 
 
 def _national(frame: pl.DataFrame, submission_id: int, trust_id: int,
-              period_start: Any, columns: Sequence[str]) -> pl.DataFrame:
-    schema = frame.schema
+              period_start: Any) -> pl.DataFrame:
     conversions = []
-    for name in (n for n in LIST_COLUMNS if n in schema):
-        if isinstance(schema[name], pl.List):
+    for name in LIST_COLUMNS:
+        if isinstance(frame.schema.get(name), pl.List):
             conversions.append(pl.col(name).list.join(fields.LIST_SEPARATOR).fill_null(""))
         else:
             conversions.append(pl.col(name).cast(pl.Utf8).fill_null(""))
-    conversions += [pl.col(name).cast(pl.Utf8).fill_null("")
-                    for name in (*NULLABLE_CODE_COLUMNS, "site_ods") if name in schema]
-    if "late" in schema:
-        conversions.append(pl.col("late").cast(pl.Boolean).fill_null(False))
+    conversions += [pl.col(name).cast(pl.Utf8).fill_null("") for name in NULLABLE_CODE_COLUMNS]
+    conversions += [
+        pl.col("site_ods").cast(pl.Utf8).fill_null(""),
+        pl.col("late").cast(pl.Boolean).fill_null(False),
+    ]
     frame = frame.with_columns(conversions).with_columns(
         pl.lit(submission_id).alias("submission_id"),
         pl.lit(trust_id).alias("trust_id"),
         pl.lit(period_start).cast(pl.Date).alias("period_start"),
         pl.lit(True).alias("current"),
     )
-    return frame.select(columns)
+    return frame.select(_columns())
 
 
 def _columns() -> list[str]:
@@ -104,22 +100,26 @@ def load_rows(frame: pl.DataFrame, model: type[models.Model] = NationalRow) -> i
 
 
 def load_rows_while(parts: Callable[[], Iterable[pl.DataFrame]], check: Callable[[], T],
-                    keep: Callable[[T], bool]) -> T:
-    """Load the national frame, made by `parts`, while `check` runs, and return what `check`
-    returned; the caller owns the transaction and must roll it back unless `keep` says so.
+                    keep: Callable[[T], bool],
+                    each: Callable[[pl.DataFrame], R]) -> tuple[T, list[R]]:
+    """Load the national frame, made by `parts`, while `check` runs; return what `check`
+    returned and, when kept, `each` of every part (loaded or not, the caller owns the
+    transaction and must roll it back unless `keep` says so).
 
-    On PostgreSQL the frame is made and copied by other threads on this transaction's
-    connection while `check` (pure Polars, which releases the interpreter lock) runs here, so
-    the database's side of the `COPY` and the checks use both CPUs. A failure of the load
-    matters only when the check keeps the rows: an invalid return's rows may not even fit the
-    table. Elsewhere the check runs first and the rows are loaded only if they are kept.
+    On PostgreSQL the parts are made, passed to `each` and copied by other threads on this
+    transaction's connection while `check` (pure Polars, which releases the interpreter lock)
+    runs here, so the database's side of the `COPY` and the checks use both CPUs. A failure of
+    the load matters only when the check keeps the rows: an invalid return's rows may not even
+    fit the table. Elsewhere the check runs first and the rows are loaded only if they are kept.
     """
     if connection.vendor != "postgresql":
         result = check()
-        if keep(result):
-            load_rows(pl.concat(parts()))
-        return result
-    loader = _Loader(parts)
+        if not keep(result):
+            return result, []
+        made = list(parts())
+        load_rows(pl.concat(made))
+        return result, [each(part) for part in made]
+    loader = _Loader(parts, each)
     kept = False
     try:
         result = check()
@@ -128,10 +128,12 @@ def load_rows_while(parts: Callable[[], Iterable[pl.DataFrame]], check: Callable
         if not kept:  # invalid, or the check failed: the rest would only be rolled back
             loader.invalid.set()
         loader.join()
-    if kept and loader.failed is not None:
+    if not kept:
+        return result, []
+    if loader.failed is not None:
         with connection.wrap_database_errors:  # as Django's own errors, like any query's
             raise loader.failed
-    return result
+    return result, loader.made
 
 
 class _NotKept(Exception):
@@ -142,11 +144,13 @@ class _Loader(threading.Thread):
     """Copies the parts into the national table on this thread's database connection (which
     the starting thread leaves alone until `join`)."""
 
-    def __init__(self, parts: Callable[[], Iterable[pl.DataFrame]]) -> None:
+    def __init__(self, parts: Callable[[], Iterable[pl.DataFrame]],
+                 each: Callable[[pl.DataFrame], Any]) -> None:
         super().__init__(name="return-loader", daemon=True)
         connection.ensure_connection()
         self.raw = connection.connection  # psycopg's own connection
-        self.parts = parts
+        self.parts, self.each = parts, each
+        self.made: list[Any] = []
         self.failed: BaseException | None = None
         self.invalid = threading.Event()
         self.start()
@@ -155,6 +159,7 @@ class _Loader(threading.Thread):
         for part in self.parts():
             if self.invalid.is_set():  # abort the COPY: the server keeps nothing of it
                 raise _NotKept
+            self.made.append(self.each(part))
             yield part
 
     def run(self) -> None:
@@ -208,7 +213,8 @@ def _binary(parts: Iterable[pl.DataFrame]) -> Iterator[bytes]:
     """The parts in COPY's binary format, encoded by pgpq from Arrow."""
     encoder = None
     for part in parts:
-        arrow = part.to_arrow()
+        # Polars' own string layout (views): no copy into Arrow's older one.
+        arrow = part.to_arrow(compat_level=pl.CompatLevel.newest())
         if encoder is None:
             encoder = pgpq.ArrowToPostgresBinaryEncoder(arrow.schema)
             yield encoder.write_header()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import polars as pl
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -155,27 +154,18 @@ def _accept(submission: Return, check: pipeline.Check) -> None:
         status=Return.Status.ACCEPTED).exclude(pk=submission.pk))
     national = {"submission_id": submission.pk, "trust_id": submission.trust_id,
                 "period_start": submission.period_start}
-
-    def finish() -> tuple[pipeline.Outcome, pl.DataFrame | None]:
-        outcome = check.finish()
-        if not outcome.valid:
-            return outcome, None
-        # While the rows are still loading: the return's roll-up (ADR 0012), from the same
-        # rows.
-        return outcome, rollups.cells_of_frame(loading.national_frame(
-            check.rows, columns=rollups.CELL_INPUTS, **national))
-
+    # The return's roll-up (ADR 0012) is made from each part as it is loaded.
     outcome, cells = loading.load_rows_while(
-        lambda: loading.national_parts(check.rows, **national), finish,
-        keep=lambda checked: checked[0].valid)
-    if cells is None:
+        lambda: loading.national_parts(check.rows, **national), check.finish,
+        keep=lambda outcome: outcome.valid, each=rollups.cells_of_frame)
+    if not outcome.valid:
         raise _Invalid(outcome)
     retired = _retire_rows(submission, previous)
     Return.objects.filter(pk__in=[p.pk for p in previous]).update(
         status=Return.Status.SUPERSEDED)
     # The roll-ups move with the rows (ADR 0012): this return's cells, and those of the returns
     # it replaced or took incidents from.
-    rollups.cells_store(cells)
+    rollups.cells_store(rollups.cells_added(cells))
     rollups.cells_rebuild([*retired, *(p.pk for p in previous)])
     periods = {submission.period_start, *Return.objects.filter(pk__in=retired).values_list(
         "period_start", flat=True)}
