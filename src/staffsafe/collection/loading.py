@@ -1,7 +1,8 @@
 """Writing a validated return's rows into the national table, whole or not at all.
 
-On PostgreSQL the rows go in with COPY (the fastest path the database has); elsewhere with batched
-inserts. Either way the caller holds one transaction around it, so a failure leaves nothing.
+On PostgreSQL the rows go in with binary COPY (the fastest path the database has), while the
+return's rules are checked (`load_rows_while`, ADR 0013); elsewhere with batched inserts, after
+them. Either way the caller holds one transaction around it, so a failure leaves nothing.
 """
 
 from __future__ import annotations
