@@ -22,7 +22,6 @@ from staffsafe.datastandard import fields
 
 LIST_COLUMNS = tuple(f.name for f in fields.FIELDS if f.type == "codes")
 NULLABLE_CODE_COLUMNS = tuple(f.name for f in fields.FIELDS if f.type == "code")
-TABLE = NationalRow._meta.db_table
 INSERT_BATCH = 5000
 CHUNK_ROWS = 100_000
 ENCODE_ROWS = 10_000
@@ -44,17 +43,11 @@ def _with_positions(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.int_range(pl.len()).over("incident_id").alias("staff_index"))
 
 
-def national_frame(frame: pl.DataFrame, *, submission_id: int, trust_id: int,
-                   period_start: Any) -> pl.DataFrame:
-    """The validated return as the national table's columns, in the table's order."""
-    return pl.concat(national_parts(frame, submission_id=submission_id, trust_id=trust_id,
-                                    period_start=period_start))
-
-
 def national_parts(frame: pl.DataFrame, *, submission_id: int, trust_id: int,
                    period_start: Any, rows: int = CHUNK_ROWS) -> Iterator[pl.DataFrame]:
-    """`national_frame` a slice at a time (at least one, empty for an empty return), so that
-    loading can start on the first before the last is made."""
+    """The validated return as the national table's columns, in the table's order, a slice at
+    a time (at least one, empty for an empty return), so that loading can start on the first
+    before the last is made."""
     frame = _with_positions(frame)
     for start in range(0, max(frame.height, 1), rows):
         yield _national(frame.slice(start, rows), submission_id, trust_id, period_start)

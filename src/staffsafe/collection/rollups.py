@@ -54,16 +54,14 @@ def _bump(submission_ids: list[int]) -> None:
     Return.objects.filter(pk__in=submission_ids).update(cells_version=F("cells_version") + 1)
 
 
-def cells_of_frame(national_frame: pl.DataFrame) -> pl.DataFrame:
-    """The cells of a return's national frame (`loading.national_frame`, or a part of it);
-    pure."""
-    return tables.cells(national_frame, keys=DB_KEYS)
+def cells_of_frame(national_part: pl.DataFrame) -> pl.DataFrame:
+    """The cells of a part of a return's national rows (`loading.national_parts`); pure."""
+    return tables.cells(national_part, keys=DB_KEYS)
 
 
 def cells_added(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """The cells of a whole return from the cells of its parts (cells add up)."""
-    return (pl.concat([p.select(*DB_KEYS, *tables.CELL_MEASURES) for p in parts])
-            .group_by(DB_KEYS).agg(pl.col(list(tables.CELL_MEASURES)).sum()))
+    return tables.add_cells(parts, DB_KEYS)
 
 
 def cells_store(found: pl.DataFrame) -> int:

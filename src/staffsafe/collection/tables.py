@@ -259,6 +259,13 @@ def cells(rows: pl.DataFrame, keys: Sequence[str] = CELL_KEYS) -> pl.DataFrame:
     return _counts(frame, keys, _cell_measures())
 
 
+def add_cells(parts: Sequence[pl.DataFrame], keys: Sequence[str]) -> pl.DataFrame:
+    """Cells made from parts of the same rows (by ``cells`` with these ``keys``), added up into
+    the cells of all of them."""
+    frame = pl.concat([p.select(*keys, *CELL_MEASURES) for p in parts])
+    return _counts(frame, list(keys), [pl.col(list(CELL_MEASURES)).sum()])
+
+
 def _sum_cells(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
     """Cells added up by ``by``, with incidents by category as ``incidents:<category>``."""
     split = [pl.col("incidents").filter(pl.col("category") == c).sum().alias(f"incidents:{c}")

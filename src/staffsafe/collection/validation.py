@@ -235,10 +235,8 @@ def start_return(table: pl.DataFrame, header: Mapping[str, Any] | None, *,
     standard = standard.with_columns([pl.lit(None, pl.String).alias(f.name) for f in FIELDS
                                       if f.name not in standard.columns])
     work = _typed(standard, head, profile)
-    return Checking(
-        rows=work.select(ROW, *[pl.col(_t(f.name)).alias(f.name) for f in FIELDS]),
-        work=work, head=head, found=found, display=_Display(source),
-        checks=_checks(work, head, now, set(missing), profile))
+    return Checking(work=work, head=head, found=found, display=_Display(source),
+                    checks=_checks(work, head, now, set(missing), profile))
 
 
 @dataclass
@@ -250,7 +248,6 @@ class Checking:
     Pure: no database, no files.
     """
 
-    rows: pl.DataFrame | None = None
     read: ReadResult | None = None
     work: pl.DataFrame | None = None
     head: dict[str, Any] = field(default_factory=dict)
@@ -259,6 +256,12 @@ class Checking:
     checks: list[_Check] = field(default_factory=list)
     _result: ValidationResult | None = field(default=None, repr=False)
 
+    @property
+    def rows(self) -> pl.DataFrame | None:
+        if self.work is None:
+            return None
+        return self.work.select(ROW, *[pl.col(_t(f.name)).alias(f.name) for f in FIELDS])
+
     def finish(self) -> ValidationResult:
         """Check every rule (once: a second call gives the same result)."""
         if self._result is None:
@@ -266,7 +269,7 @@ class Checking:
         return self._result
 
     def _finish(self) -> ValidationResult:
-        if self.work is None or self.rows is None or self.found is None:
+        if self.work is None or self.found is None:
             problems = self.read.problems if self.read is not None else []
             return ValidationResult(problems, _empty_rows(), counts=_count(problems),
                                     readable=False, read=self.read)
