@@ -5,12 +5,13 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from staffsafe.analytics.models import StaleMonth
 from staffsafe.audit.models import AuditEvent
 from staffsafe.incidents import services
-from staffsafe.incidents.models import Incident, StaffAffected
+from staffsafe.incidents.models import Incident, ReferenceCounter, StaffAffected
 from tests.factories import incident_values, make_incident, staff_member
 
 
@@ -31,6 +32,29 @@ def test_references_count_up_per_trust(world, other_world):
     other = make_incident(other_world.reporter, other_world.ward)
     assert [first.reference[-6:], second.reference[-6:]] == ["000001", "000002"]
     assert other.reference.startswith("RBB-") and other.reference.endswith("000001")
+
+
+def test_a_years_millionth_report_gets_a_seven_digit_reference(world):
+    year = timezone.now().year
+    ReferenceCounter.objects.create(trust=world.trust, year=year, last=999_999)
+    incident = make_incident(world.reporter, world.ward)
+    assert incident.reference == f"RAA-{year}-1000000"
+    assert Incident.objects.get(pk=incident.pk).reference == incident.reference
+    event = AuditEvent.objects.get(action="create", object_id=str(incident.pk))
+    assert event.detail == incident.reference
+
+
+def test_a_failed_write_leaves_nothing_and_the_callers_transaction_usable(world):
+    first = make_incident(world.reporter, world.ward)
+    # The counter set back: the next reference is one already taken, so the write fails on it.
+    ReferenceCounter.objects.filter(trust=world.trust).update(last=0)
+    with pytest.raises(IntegrityError):
+        make_incident(world.reporter, world.ward)
+    assert list(Incident.objects.values_list("reference", flat=True)) == [first.reference]
+    assert StaffAffected.objects.count() == 1
+    assert AuditEvent.objects.filter(action="create").count() == 1
+    assert StaleMonth.objects.count() == 1
+    assert ReferenceCounter.objects.get(trust=world.trust).last == 0
 
 
 def test_the_same_id_twice_makes_one_incident(world):
@@ -109,3 +133,6 @@ def test_concurrent_retries_of_one_id_make_one_incident(world):
     assert errors == []
     assert sum(r.created for r in results) == 1
     assert Incident.objects.filter(pk=incident_id).count() == 1
+    assert StaffAffected.objects.count() == 1
+    # The retries that lost took no reference number: the next report has the second.
+    assert make_incident(world.reporter, world.ward).reference.endswith("-000002")

@@ -21,6 +21,7 @@ from staffsafe.accounts import scoping
 from staffsafe.analytics import rollup
 from staffsafe.analytics.models import StaffSurveyResult, StaleMonth, TrustCell
 from staffsafe.audit.services import Action, audit_record
+from staffsafe.core import rawsql
 from staffsafe.core.frames import query_frame
 from staffsafe.organisations.models import Trust
 
@@ -116,18 +117,19 @@ def local_month(moment: datetime) -> date:
     return timezone.localtime(moment).date().replace(day=1)
 
 
+def stale_months(trust_id: int, moments: Iterable[datetime | None]) -> list[StaleMonth]:
+    """The records, not yet written, that the trust's incidents changed in the local months of
+    these moments: `trust_months_stale` writes them, or a service writes them with the change in
+    one statement."""
+    months = sorted({local_month(m) for m in moments if m is not None})
+    return [StaleMonth(trust_id=trust_id, month=month) for month in months]
+
+
 def trust_months_stale(trust_id: int, moments: Iterable[datetime | None]) -> None:
     """Record that the trust's incidents changed in the local months of these moments: one plain
     INSERT in the caller's transaction, so a change and its record commit together, and no lock
-    is taken (this runs inside every incident create: docs/PERFORMANCE.md, API create)."""
-    months = sorted({local_month(m) for m in moments if m is not None})
-    if not months:
-        return
-    table = connection.ops.quote_name(StaleMonth._meta.db_table)
-    rows = ", ".join(["(%s, %s)"] * len(months))
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} (trust_id, month) VALUES {rows}",  # noqa: S608
-                       [v for m in months for v in (trust_id, m)])
+    is taken (this runs inside every incident change: docs/PERFORMANCE.md, API create)."""
+    rawsql.insert_new(stale_months(trust_id, moments), connection)
 
 
 def _month_bounds(months: list[date]) -> tuple[datetime, datetime]:

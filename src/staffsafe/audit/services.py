@@ -19,7 +19,7 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def audit_record(
+def audit_event(
     *,
     actor: Any,
     action: str,
@@ -31,8 +31,10 @@ def audit_record(
     request: HttpRequest | None = None,
     actor_label: str = "",
 ) -> AuditEvent:
+    """The event, not yet written: `audit_record` writes it, or a service writes it with the
+    rest of its change in one statement."""
     real_actor = actor if getattr(actor, "pk", None) else None
-    event = AuditEvent(
+    return AuditEvent(
         actor=real_actor,
         actor_label=actor_label or (real_actor.get_username() if real_actor else ""),
         action=action,
@@ -43,5 +45,9 @@ def audit_record(
         detail=detail[:300],
         ip_address=client_address(request),
     )
+
+
+def audit_record(**kwargs: Any) -> AuditEvent:
+    """Record an event (the arguments of `audit_event`) in the caller's transaction."""
     # AuditEvent.save() only refuses to change a saved event; this one is new.
-    return rawsql.save_new(event, connection)
+    return rawsql.save_new(audit_event(**kwargs), connection)

@@ -8,7 +8,9 @@ converters, and values written through each field's `pre_save` and `get_db_prep_
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import functools
+from collections.abc import Iterator, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -87,6 +89,44 @@ def _insert(model: type[Model], connection) -> tuple[list, Any, str, str, str]:
     return fields, auto, head, row, returning
 
 
+def insert_sql(objs: Sequence[Model], connection, *, operation: str = "bulk_create",
+               computed: dict[str, tuple[str, list[Any]]] | None = None
+               ) -> tuple[str, list[Any]]:
+    """The INSERT of new instances of one model that `bulk_create(objs)` makes, and its
+    parameters: one statement, returning the auto primary keys. `computed` writes an SQL
+    expression (with its own parameters) in place of a field's value in every row. For a plain
+    model: no parents, no database defaults."""
+    connection = _wrapper(connection)
+    model = type(objs[0])
+    fields, auto, head, row, returning = _plan("insert", model, connection, _insert)
+    computed = computed or {}
+    if computed:
+        row = "(" + ", ".join(computed[f.name][0] if f.name in computed else "%s"
+                              for f in fields) + ")"
+    params: list[Any] = []
+    for obj in objs:
+        if (type(obj) is not model or not obj._state.adding
+                or (auto is not None and getattr(obj, auto.attname) is not None)):
+            raise ValueError("insert_new takes new instances of one model, without a key.")
+        obj._prepare_related_fields_for_save(operation_name=operation)
+        for f in fields:
+            if f.name in computed:
+                params += computed[f.name][1]
+            else:
+                params.append(f.get_db_prep_save(f.pre_save(obj, add=True), connection))
+    return f"{head}{', '.join([row] * len(objs))} {returning}", params
+
+
+def inserted(objs: Sequence[Model], keys: Sequence[Any] | None, connection) -> list[Model]:
+    """Mark instances written by `insert_sql` as saved, with their auto primary keys when
+    `keys` are given (one per instance, all of one model)."""
+    for index, obj in enumerate(objs):
+        if keys is not None:
+            setattr(obj, obj._meta.auto_field.attname, keys[index])
+        obj._state.adding, obj._state.db = False, connection.alias
+    return list(objs)
+
+
 def insert_new(objs: Sequence[Model], connection, *, operation: str = "bulk_create"
                ) -> list[Model]:
     """INSERT new instances of one model as `bulk_create(objs)` does: one statement, the auto
@@ -94,32 +134,52 @@ def insert_new(objs: Sequence[Model], connection, *, operation: str = "bulk_crea
     if not objs:
         return []
     connection = _wrapper(connection)
-    model = type(objs[0])
-    fields, auto, head, row, returning = _plan("insert", model, connection, _insert)
-    params = []
-    for obj in objs:
-        if (type(obj) is not model or not obj._state.adding
-                or (auto is not None and getattr(obj, auto.attname) is not None)):
-            raise ValueError("insert_new takes new instances of one model, without a key.")
-        obj._prepare_related_fields_for_save(operation_name=operation)
-        params += [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+    sql, params = insert_sql(objs, connection, operation=operation)
     with connection.cursor() as cursor:
-        cursor.execute(f"{head}{', '.join([row] * len(objs))} {returning}", params)
-        keys = connection.ops.fetch_returned_insert_rows(cursor) if auto else []
-    for index, obj in enumerate(objs):
-        if auto is not None:
-            setattr(obj, auto.attname, keys[index][0])
-        obj._state.adding, obj._state.db = False, connection.alias
-    return list(objs)
+        cursor.execute(sql, params)
+        keys = None
+        if objs[0]._meta.auto_field is not None:
+            keys = [row[0] for row in connection.ops.fetch_returned_insert_rows(cursor)]
+    return inserted(objs, keys, connection)
+
+
+def saved_quietly(*models: type[Model]) -> bool:
+    """Whether no pre_save or post_save receiver listens to these models, so that writing their
+    rows without `save()` misses nothing."""
+    return not any(pre_save.has_listeners(m) or post_save.has_listeners(m) for m in models)
 
 
 def save_new(obj: Model, connection) -> Model:
     """`obj.save(force_insert=True)` for a new instance of a plain model, the statement not
     compiled. The model's own `save()` is not called: use this only where it adds nothing for a
     new row. With a pre_save or post_save receiver for the model, `save()` runs instead."""
-    model = type(obj)
-    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+    if not saved_quietly(type(obj)):
         obj.save(force_insert=True, using=connection.alias)
         return obj
     insert_new([obj], connection, operation="save")
     return obj
+
+
+@functools.lru_cache(maxsize=256)
+def numbered(sql: str) -> str:
+    """The statement with PostgreSQL's own placeholders, `$1, $2, ...`, for `%s`."""
+    parts = sql.split("%s")
+    return "".join(f"{part}${index}" for index, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
+@contextlib.contextmanager
+def numbered_cursor(connection) -> Iterator[Any]:
+    """PostgreSQL: a cursor for statements written with `$1, $2, ...` (`numbered`), which
+    psycopg sends as they are (its RawCursor). psycopg parses the text of an ordinary statement
+    on every call once it has more than 50 parameters; this one is not parsed at all. Results
+    are read with the connection's loaders (no per-cursor time zone)."""
+    import psycopg
+
+    connection = _wrapper(connection)
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = psycopg.RawCursor(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(cursor) as wrapped:
+        yield wrapped

@@ -6,6 +6,7 @@ never lost and never half-written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import uuid
 from dataclasses import dataclass, field
@@ -14,12 +15,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from staffsafe.accounts import scoping
 from staffsafe.analytics import services as analytics_services
-from staffsafe.audit.services import Action, audit_record
+from staffsafe.audit.models import AuditEvent
+from staffsafe.audit.services import Action, audit_event, audit_record
 from staffsafe.core import rawsql
 from staffsafe.datastandard import rules
 from staffsafe.incidents.models import (
@@ -112,20 +114,89 @@ def _clean_staff(staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
-_NEXT_REFERENCE_SQL = (
+_NEXT_NUMBER_SQL = (
     # One statement takes the row lock, counts on and returns the number: no race on a year's
     # first report, and the lock is held only from here to the commit.
     "INSERT INTO {table} (trust_id, year, last) VALUES (%s, %s, 1) "
-    "ON CONFLICT (trust_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    "ON CONFLICT (trust_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING "
 )
+# A reference is the trust's ODS code, the year and the year's number, at least six digits.
+REFERENCE_PREFIX = "{ods_code}-{year}-"
+_NUMBER_DIGITS = 6
+
+
+def _reference_prefix(unit: Unit, year: int) -> str:
+    return REFERENCE_PREFIX.format(ods_code=unit.trust.ods_code, year=year)
 
 
 def _next_reference(unit: Unit, year: int) -> str:
     table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(_NEXT_REFERENCE_SQL.format(table=table), [unit.trust_id, year])
+        cursor.execute(_NEXT_NUMBER_SQL.format(table=table) + "last", [unit.trust_id, year])
         (number,) = cursor.fetchone()
-    return f"{unit.trust.ods_code}-{year}-{number:06d}"
+    return f"{_reference_prefix(unit, year)}{number:0{_NUMBER_DIGITS}d}"
+
+
+@functools.cache
+def _together_sql() -> str:
+    """PostgreSQL: the counter, the incident, its staff rows, its stale month and its audit event
+    in one statement; the statement's parts are filled in by `_write_together`."""
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    # The same reference as `_next_reference`: lpad alone would cut a seventh digit off.
+    reference = (f"%s::text || lpad(last::text, greatest({_NUMBER_DIGITS}, "
+                 f"length(last::text)), '0') AS reference")
+    return (
+        f"WITH counter AS ({_NEXT_NUMBER_SQL.format(table=table)}{reference}), "  # noqa: S608
+        "incident AS ({incident}), staff AS ({staff}), stale AS ({stale}), event AS ({event}) "
+        "SELECT (SELECT reference FROM counter), ARRAY(SELECT id FROM staff ORDER BY id)"
+    )
+
+
+_FROM_COUNTER = ("(SELECT reference FROM counter)", [])
+
+
+def _write_together(unit: Unit, year: int, incident: Incident, staff: list[StaffAffected],
+                    stale: list[Model], event: AuditEvent) -> None:
+    """One statement, so one round trip and, outside a transaction, its own transaction. A
+    duplicate id fails it whole: the counter's increment goes with it."""
+    nothing = ("SELECT NULL::bigint AS id WHERE false", [])
+    parts = {
+        "incident": rawsql.insert_sql([incident], connection,
+                                      computed={"reference": _FROM_COUNTER}),
+        "staff": rawsql.insert_sql(staff, connection) if staff else nothing,
+        "stale": rawsql.insert_sql(stale, connection) if stale else nothing,
+        "event": rawsql.insert_sql([event], connection, computed={"detail": _FROM_COUNTER}),
+    }
+    sql = _together_sql().format(**{name: text for name, (text, _) in parts.items()})
+    params = [unit.trust_id, year, _reference_prefix(unit, year)]
+    for _, values in parts.values():
+        params += values
+    with _own_transaction(), rawsql.numbered_cursor(connection) as cursor:
+        cursor.execute(rawsql.numbered(sql), params)
+        reference, staff_ids = cursor.fetchone()
+    incident.reference = event.detail = reference
+    rawsql.inserted([incident, *stale, event], None, connection)
+    rawsql.inserted(staff, staff_ids, connection)
+
+
+def _write_in_steps(unit: Unit, year: int, incident: Incident, staff: list[StaffAffected],
+                    stale: list[Model], event: AuditEvent) -> None:
+    """The same writes one statement at a time, in one transaction (SQLite)."""
+    with transaction.atomic():
+        # What needs no reference goes first: the reference counter's row lock is held from
+        # `_next_reference` to the commit, and serialises the trust's creates. The staff rows'
+        # foreign key is checked at the commit, when the incident is there.
+        rawsql.insert_new(staff, connection)
+        rawsql.insert_new(stale, connection)
+        incident.reference = event.detail = _next_reference(unit, year)
+        rawsql.save_new(incident, connection)
+        rawsql.save_new(event, connection)
+
+
+def _own_transaction() -> contextlib.AbstractContextManager:
+    """Outside a transaction a statement is its own; inside the caller's, a savepoint lets a
+    failed statement (a duplicate id) leave the caller's transaction usable."""
+    return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
 
 
 def _refuse_unit(actor, unit_id: object, request) -> None:
@@ -258,25 +329,18 @@ def incident_create(
     )
     if problems:
         raise IncidentRejected(problems)
+    incident = Incident(
+        id=incident_id, trust=unit.trust, unit=unit, reported_by=actor, sector=unit.trust.sector,
+        reported_at=reported_at, status=Status.SUBMITTED, **values,
+    )
+    staff_rows = [StaffAffected(incident=incident, **member) for member in staff]
+    stale = analytics_services.stale_months(unit.trust_id, [incident.occurred_at])
+    event = audit_event(actor=actor, action=Action.CREATE, object_type="incident",
+                        object_id=incident.pk, trust=unit.trust, request=request)
+    together = connection.vendor == "postgresql" and rawsql.saved_quietly(Incident, AuditEvent)
+    write = _write_together if together else _write_in_steps
     try:
-        with transaction.atomic():
-            incident = Incident(
-                id=incident_id, trust=unit.trust, unit=unit, reported_by=actor,
-                sector=unit.trust.sector, reported_at=reported_at, status=Status.SUBMITTED,
-                **values,
-            )
-            # What needs no reference goes first: the reference counter's row lock is held
-            # from `_next_reference` to the commit, and serialises the trust's creates. The
-            # staff rows' foreign key is checked at the commit, when the incident is there.
-            staff_rows = rawsql.insert_new(
-                [StaffAffected(incident=incident, **member) for member in staff], connection
-            )
-            analytics_services.trust_months_stale(unit.trust_id, [incident.occurred_at])
-            incident.reference = _next_reference(unit, reported_at.year)
-            rawsql.save_new(incident, connection)
-            audit_record(actor=actor, action=Action.CREATE, object_type="incident",
-                         object_id=incident.pk, trust=unit.trust, request=request,
-                         detail=incident.reference)
+        write(unit, reported_at.year, incident, staff_rows, stale, event)
     except IntegrityError:
         if not Incident.objects.filter(pk=incident_id).exists():
             raise
