@@ -48,8 +48,11 @@ def test_the_create_answer_is_what_is_stored(world, api):
          "psychological_impact": True, "days_absent": 3},
         {"staff_group": "registered_nurse_midwife", "injury": False},
     ]
+    # A device in British Summer Time sends its own offset; every answer gives UTC.
+    occurred = (timezone.now() - timedelta(hours=2)).astimezone(timezone.get_fixed_timezone(60))
     payload = body(world.ward, staff=staff, description="Kicked during a hold.",
-                   confidential=True, perpetrator_count=2, factors=["alcohol"])
+                   confidential=True, perpetrator_count=2, factors=["alcohol"],
+                   occurred_at=occurred.isoformat())
     client = api(world.reporter)
     created = client.post("/incidents", payload)
     retried = client.post("/incidents", payload)
@@ -58,6 +61,7 @@ def test_the_create_answer_is_what_is_stored(world, api):
     assert created.json() == retried.json() == read.json()
     assert [m["staff_group"] for m in created.json()["staff"]] == [
         "allied_health_professional", "registered_nurse_midwife"]
+    assert created.json()["occurred_at"].endswith("Z")
 
 
 def test_read_and_list_are_scoped(world, other_world, api):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from staffsafe.analytics.models import StaleMonth
@@ -55,6 +56,16 @@ def test_a_failed_write_leaves_nothing_and_the_callers_transaction_usable(world)
     assert AuditEvent.objects.filter(action="create").count() == 1
     assert StaleMonth.objects.count() == 1
     assert ReferenceCounter.objects.get(trust=world.trust).last == 0
+
+
+def test_a_create_works_while_django_logs_queries(world):
+    # DEBUG and tests that count queries log every statement; the create must still work, and
+    # its write must be in the log.
+    with CaptureQueriesContext(connection) as queries:
+        incident = make_incident(world.reporter, world.ward)
+    assert Incident.objects.filter(pk=incident.pk, reference=incident.reference).exists()
+    assert any(str(incident.pk).replace("-", "") in q["sql"].replace("-", "")
+               for q in queries.captured_queries)
 
 
 def test_the_same_id_twice_makes_one_incident(world):

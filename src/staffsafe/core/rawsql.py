@@ -8,9 +8,8 @@ converters, and values written through each field's `pre_save` and `get_db_prep_
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -107,7 +106,7 @@ def insert_sql(objs: Sequence[Model], connection, *, operation: str = "bulk_crea
     for obj in objs:
         if (type(obj) is not model or not obj._state.adding
                 or (auto is not None and getattr(obj, auto.attname) is not None)):
-            raise ValueError("insert_new takes new instances of one model, without a key.")
+            raise ValueError("insert_sql takes new instances of one model, without a key.")
         obj._prepare_related_fields_for_save(operation_name=operation)
         for f in fields:
             if f.name in computed:
@@ -167,19 +166,25 @@ def numbered(sql: str) -> str:
     return "".join(f"{part}${index}" for index, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
-@contextlib.contextmanager
-def numbered_cursor(connection) -> Iterator[Any]:
-    """PostgreSQL: a cursor for statements written with `$1, $2, ...` (`numbered`), which
-    psycopg sends as they are (its RawCursor). psycopg parses the text of an ordinary statement
-    on every call once it has more than 50 parameters; this one is not parsed at all. Results
-    are read with the connection's loaders (no per-cursor time zone)."""
+def execute_numbered(connection, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """PostgreSQL: run a statement written with `%s` placeholders and return its first row.
+
+    psycopg parses the text of a statement with more than 50 parameters on every call; this
+    sends it with PostgreSQL's own `$1, $2, ...` (`numbered`) through psycopg's RawCursor, which
+    sends the text as it is. When Django logs queries (DEBUG, tests counting them), an ordinary
+    cursor runs it instead: Django writes the logged text by filling in `%s` placeholders.
+    Results are read with the connection's loaders (no per-cursor time zone)."""
     import psycopg
 
     connection = _wrapper(connection)
+    if connection.queries_logged:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
-        cursor = psycopg.RawCursor(connection.connection)
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(cursor) as wrapped:
-        yield wrapped
+        raw = psycopg.RawCursor(connection.connection)
+    with connection.make_cursor(raw) as cursor:
+        cursor.execute(numbered(sql), params)
+        return cursor.fetchone()

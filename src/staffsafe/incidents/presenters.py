@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from staffsafe.accounts import scoping
 from staffsafe.core.presenters import code_label, datetime_uk
@@ -63,7 +64,9 @@ def incident_document(user, incident, staff=None) -> dict:
         id=incident.pk, reference=incident.reference, status=incident.status,
         version=incident.version, organisation_ods=incident.trust.ods_code,
         unit_id=incident.unit_id, unit_name=incident.unit.name, sector=incident.sector,
-        reported_at=incident.reported_at,
+        # In UTC, as a read gives them, whatever offset the reporter's device sent.
+        occurred_at=incident.occurred_at.astimezone(UTC),
+        reported_at=incident.reported_at.astimezone(UTC),
         reported_by=incident.reported_by.username if scoping.can_see_reporter(user, incident)
         else None,
         staff=[{name: (getattr(m, name) if getattr(m, name) != "" else None)

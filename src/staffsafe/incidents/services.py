@@ -171,9 +171,8 @@ def _write_together(unit: Unit, year: int, incident: Incident, staff: list[Staff
     params = [unit.trust_id, year, _reference_prefix(unit, year)]
     for _, values in parts.values():
         params += values
-    with _own_transaction(), rawsql.numbered_cursor(connection) as cursor:
-        cursor.execute(rawsql.numbered(sql), params)
-        reference, staff_ids = cursor.fetchone()
+    with _own_transaction():
+        reference, staff_ids = rawsql.execute_numbered(connection, sql, params)
     incident.reference = event.detail = reference
     rawsql.inserted([incident, *stale, event], None, connection)
     rawsql.inserted(staff, staff_ids, connection)
@@ -194,9 +193,11 @@ def _write_in_steps(unit: Unit, year: int, incident: Incident, staff: list[Staff
 
 
 def _own_transaction() -> contextlib.AbstractContextManager:
-    """Outside a transaction a statement is its own; inside the caller's, a savepoint lets a
-    failed statement (a duplicate id) leave the caller's transaction usable."""
-    return transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    """Outside a transaction a statement is its own; inside the caller's (or with autocommit
+    off), a savepoint lets a failed statement (a duplicate id) leave it usable."""
+    if connection.in_atomic_block or not connection.get_autocommit():
+        return transaction.atomic()
+    return contextlib.nullcontext()
 
 
 def _refuse_unit(actor, unit_id: object, request) -> None:
