@@ -121,12 +121,12 @@ _NEXT_NUMBER_SQL = (
     "ON CONFLICT (trust_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING "
 )
 # A reference is the trust's ODS code, the year and the year's number, at least six digits.
-REFERENCE_PREFIX = "{ods_code}-{year}-"
+_REFERENCE_PREFIX = "{ods_code}-{year}-"
 _NUMBER_DIGITS = 6
 
 
 def _reference_prefix(unit: Unit, year: int) -> str:
-    return REFERENCE_PREFIX.format(ods_code=unit.trust.ods_code, year=year)
+    return _REFERENCE_PREFIX.format(ods_code=unit.trust.ods_code, year=year)
 
 
 def _next_reference(unit: Unit, year: int) -> str:
@@ -158,13 +158,13 @@ _FROM_COUNTER = ("(SELECT reference FROM counter)", [])
 def _write_together(unit: Unit, year: int, incident: Incident, staff: list[StaffAffected],
                     stale: list[Model], event: AuditEvent) -> None:
     """One statement, so one round trip and, outside a transaction, its own transaction. A
-    duplicate id fails it whole: the counter's increment goes with it."""
-    nothing = ("SELECT NULL::bigint AS id WHERE false", [])
+    duplicate id fails it whole: the counter's increment goes with it. The rules have made sure
+    of at least one staff row and an `occurred_at` (so one stale month)."""
     parts = {
         "incident": rawsql.insert_sql([incident], connection,
                                       computed={"reference": _FROM_COUNTER}),
-        "staff": rawsql.insert_sql(staff, connection) if staff else nothing,
-        "stale": rawsql.insert_sql(stale, connection) if stale else nothing,
+        "staff": rawsql.insert_sql(staff, connection),
+        "stale": rawsql.insert_sql(stale, connection),
         "event": rawsql.insert_sql([event], connection, computed={"detail": _FROM_COUNTER}),
     }
     sql = _together_sql().format(**{name: text for name, (text, _) in parts.items()})
@@ -180,7 +180,8 @@ def _write_together(unit: Unit, year: int, incident: Incident, staff: list[Staff
 
 def _write_in_steps(unit: Unit, year: int, incident: Incident, staff: list[StaffAffected],
                     stale: list[Model], event: AuditEvent) -> None:
-    """The same writes one statement at a time, in one transaction (SQLite)."""
+    """The same writes one statement at a time, in one transaction (SQLite, or a model with a
+    save receiver)."""
     with transaction.atomic():
         # What needs no reference goes first: the reference counter's row lock is held from
         # `_next_reference` to the commit, and serialises the trust's creates. The staff rows'
