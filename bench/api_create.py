@@ -9,8 +9,9 @@ What it does, every step bounded in count and time and only on 127.0.0.1:
    and migrates it with `staffsafe migrate`;
 2. makes a trust, a site, a unit and a reporter with the project's services, and a bearer token
    with `api_token_create`, in a Django subprocess;
-3. starts the app server (gunicorn sync workers by default, or `staffsafe serve` = waitress) in
-   its own process group, with bench_settings.py: the project's settings plus a trivial view;
+3. starts the app server in its own process group, with bench_settings.py: the project's
+   settings plus a trivial view. By default the project's own `staffsafe serve --workers 2
+   --threads 2` (granian, ADR 0015); --server gunicorn, gunicorn-gthread or waitress to compare;
 4. for each level of concurrent clients runs three phases, each N operations, one after the
    other on the same machine:
      insert  N plain INSERTs of an incident row through psycopg (autocommit, one transaction
@@ -381,10 +382,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Per server: (worker processes, threads per process) unless --workers/--threads say otherwise.
+SERVER_DEFAULTS = {"granian": (2, 2), "gunicorn": (4, 1), "gunicorn-gthread": (3, 4),
+                   "waitress": (1, 8)}
+
+
 def server_command(args: argparse.Namespace, port: int) -> list[str]:
-    if args.server == "waitress":
+    if args.server in ("granian", "waitress"):
+        # The project's own command: granian for 2 or more workers, waitress for one.
         return [sys.executable, "-m", "staffsafe.cli", "serve", "--host", HOST, "--port",
-                str(port), "--threads", str(args.threads)]
+                str(port), "--workers", str(args.workers), "--threads", str(args.threads)]
     command = [sys.executable, "-m", "gunicorn", "staffsafe.config.wsgi:application",
                "--bind", f"{HOST}:{port}", "--workers", str(args.workers), "--backlog", "2048",
                "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning"]
@@ -750,7 +757,10 @@ def machine(database_url: str) -> dict[str, str]:
 
 def report(args: argparse.Namespace, phases: list[Phase], warmups: list[Phase],
            checks: list[tuple[str, bool, str]], info: dict[str, str]) -> bool:
-    server = (f"waitress, {args.threads} threads" if args.server == "waitress" else
+    server = (f"waitress (`staffsafe serve`), {args.threads} threads"
+              if args.server == "waitress" else
+              f"granian (`staffsafe serve --workers {args.workers} --threads {args.threads}`)"
+              if args.server == "granian" else
               f"{args.server}, {args.workers} workers"
               + (f" x {args.threads} threads" if args.server == "gunicorn-gthread" else ""))
     print(f"\nStaffSafe API create benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
@@ -802,10 +812,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="phases to run at each level: insert, noop, api")
     parser.add_argument("--retry-share", type=float, default=0.10,
                         help="share of API creates sent twice with the same body")
-    parser.add_argument("--server", choices=("gunicorn", "gunicorn-gthread", "waitress"),
-                        default="gunicorn")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="waitress or gthread threads")
+    parser.add_argument("--server", choices=tuple(SERVER_DEFAULTS), default="granian",
+                        help="granian and waitress through `staffsafe serve` (ADR 0015)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (granian 2, gunicorn 4, gthread 3, waitress 1)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads per process (granian 2, gthread 4, waitress 8)")
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", f"postgres://postgres@{HOST}:5432/staffsafe_bench"))
     parser.add_argument("--warmup", type=int, default=200, help="unreported requests first")
@@ -822,6 +834,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep-server", type=float, default=0.0, metavar="SECONDS",
                         help="keep the server up this long after the load (for profiling)")
     args = parser.parse_args(argv)
+    workers, threads = SERVER_DEFAULTS[args.server]
+    args.workers = args.workers or workers
+    args.threads = args.threads or threads
+    if args.server == "waitress" and args.workers != 1:
+        parser.error("waitress runs one process: --workers 1")
     args.levels = [int(n) for n in args.levels.split(",") if n.strip()]
     args.kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     if not args.levels or min(args.levels) < 1 or max(args.levels) > 200:
