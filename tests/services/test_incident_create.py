@@ -13,6 +13,7 @@ from staffsafe.analytics.models import StaleMonth
 from staffsafe.audit.models import AuditEvent
 from staffsafe.incidents import services
 from staffsafe.incidents.models import Incident, ReferenceCounter, StaffAffected
+from staffsafe.organisations.models import Unit
 from tests.factories import incident_values, make_incident, staff_member
 
 
@@ -147,3 +148,63 @@ def test_concurrent_retries_of_one_id_make_one_incident(world):
     assert StaffAffected.objects.count() == 1
     # The retries that lost took no reference number: the next report has the second.
     assert make_incident(world.reporter, world.ward).reference.endswith("-000002")
+
+
+def test_a_retry_whose_request_is_now_refused_answers_with_the_first_incident(world):
+    incident_id = uuid.uuid4()
+    first = services.incident_create(actor=world.reporter, unit_id=world.ward.pk,
+                                     values=incident_values(), staff=[staff_member()],
+                                     incident_id=incident_id)
+    again = services.incident_create(
+        actor=world.reporter, unit_id=world.ward.pk, staff=[staff_member()],
+        values=incident_values(occurred_at=timezone.now() + timedelta(days=1)),
+        incident_id=incident_id)
+    assert not again.created and again.incident.reference == first.incident.reference
+    assert Incident.objects.count() == 1
+
+
+only_postgresql = pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="a remembered unit is checked inside PostgreSQL's one statement (ADR 0014); SQLite "
+    "reads the unit before every write")
+
+
+@only_postgresql
+def test_a_unit_read_once_is_checked_by_the_write_instead_of_read_again(world):
+    make_incident(world.reporter, world.ward)
+    with CaptureQueriesContext(connection) as queries:
+        result = services.incident_create(actor=world.reporter, unit_id=world.ward.pk,
+                                          values=incident_values(), staff=[staff_member()])
+    # Inside the test's transaction the statement has a savepoint around it.
+    statements = [q["sql"].split(" ", 2)[:2] for q in queries.captured_queries
+                  if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert statements == [["WITH", "counter"]]
+    assert result.incident.unit.name == world.ward.name
+    assert result.incident.reference.endswith("-000002")
+
+
+@only_postgresql
+def test_a_unit_renamed_since_it_was_read_is_read_again(world):
+    make_incident(world.reporter, world.ward)
+    Unit.objects.filter(pk=world.ward.pk).update(name="Renamed ward")
+    result = services.incident_create(actor=world.reporter, unit_id=world.ward.pk,
+                                      values=incident_values(), staff=[staff_member()])
+    assert result.created and result.incident.unit.name == "Renamed ward"
+    # The write that found the unit changed took no reference number and left nothing behind.
+    assert result.incident.reference.endswith("-000002")
+    assert Incident.objects.count() == 2 and StaffAffected.objects.count() == 2
+    assert AuditEvent.objects.filter(action="create").count() == 2
+
+
+@only_postgresql
+def test_a_unit_moved_to_another_trust_since_it_was_read_is_refused_and_audited(
+        world, other_world):
+    make_incident(world.reporter, world.ward)
+    Unit.objects.filter(pk=world.ward.pk).update(trust=other_world.trust)
+    with pytest.raises(services.IncidentRejected) as rejected:
+        make_incident(world.reporter, world.ward)
+    assert [p.field for p in rejected.value.problems] == ["unit"]
+    assert Incident.objects.count() == 1
+    assert ReferenceCounter.objects.get(trust=world.trust).last == 1
+    assert AuditEvent.objects.filter(action="refused", actor=world.reporter,
+                                     object_type="unit").count() == 1

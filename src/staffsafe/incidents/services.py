@@ -138,28 +138,65 @@ def _next_reference(unit: Unit, year: int) -> str:
 
 
 @functools.cache
-def _together_sql() -> str:
+def _together_sql(checked: bool) -> str:
     """PostgreSQL: the counter, the incident, its staff rows, its stale month and its audit event
-    in one statement; the statement's parts are filled in by `_write_together`."""
+    in one statement; the statement's parts are filled in by `_write_together`.
+
+    `checked`: the counter counts on only while the unit's row still holds the values the
+    process remembered for it (`_unit_check_sql`). If it does not, the counter gives no reference,
+    the parts that take it fail their NOT NULL and nothing is written (`_unit_changed`)."""
     table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
     # The same reference as `_next_reference`: lpad alone would cut a seventh digit off.
     reference = (f"%s::text || lpad(last::text, greatest({_NUMBER_DIGITS}, "
                  f"length(last::text)), '0') AS reference")
+    counter = _NEXT_NUMBER_SQL.format(table=table)
+    if checked:
+        counter = counter.replace("VALUES (%s, %s, 1)",
+                                  f"SELECT %s, %s, 1 WHERE {_unit_check_sql()}")
     return (
-        f"WITH counter AS ({_NEXT_NUMBER_SQL.format(table=table)}{reference}), "  # noqa: S608
+        f"WITH counter AS ({counter}{reference}), "  # noqa: S608
         "incident AS ({incident}), staff AS ({staff}), stale AS ({stale}), event AS ({event}) "
         "SELECT (SELECT reference FROM counter), ARRAY(SELECT id FROM staff ORDER BY id)"
     )
+
+
+def _unit_check_sql() -> str:
+    """True while the unit's row holds the given values, column by column (`_unit_check`)."""
+    quote = connection.ops.quote_name
+    same = " AND ".join(f"u.{quote(f.column)} IS NOT DISTINCT FROM %s"
+                        for f in Unit._meta.concrete_fields if not f.primary_key)
+    return (f"EXISTS (SELECT 1 FROM {rawsql.table(Unit, connection)} u "  # noqa: S608
+            f"WHERE u.{quote(Unit._meta.pk.column)} = %s AND {same})")
+
+
+def _unit_check(unit: Unit) -> list[Any]:
+    """The parameters of `_unit_check_sql` for the unit's values as this process knows them."""
+    return [unit.pk] + [f.get_db_prep_value(getattr(unit, f.attname), connection)
+                        for f in Unit._meta.concrete_fields if not f.primary_key]
+
+
+def _unit_changed(error: IntegrityError) -> bool:
+    """Whether a checked statement failed because the unit's row had changed: its counter gave no
+    reference, so a part that takes the reference (the incident's `reference`, the audit event's
+    `detail`, whichever PostgreSQL wrote first) broke its NOT NULL. A duplicate id fails
+    differently (a unique violation)."""
+    import psycopg
+
+    cause = error.__cause__
+    return isinstance(cause, psycopg.errors.NotNullViolation) and (
+        cause.diag.table_name, cause.diag.column_name) in {
+        (Incident._meta.db_table, "reference"), (AuditEvent._meta.db_table, "detail")}
 
 
 _FROM_COUNTER = ("(SELECT reference FROM counter)", [])
 
 
 def _write_together(unit: Unit, year: int, incident: Incident, staff: list[StaffAffected],
-                    stale: list[Model], event: AuditEvent) -> None:
+                    stale: list[Model], event: AuditEvent, *, checked: bool = False) -> None:
     """One statement, so one round trip and, outside a transaction, its own transaction. A
-    duplicate id fails it whole: the counter's increment goes with it. The rules have made sure
-    of at least one staff row and an `occurred_at` (so one stale month)."""
+    duplicate id fails it whole: the counter's increment goes with it; so does a unit that is no
+    longer as remembered (`checked`). The rules have made sure of at least one staff row and an
+    `occurred_at` (so one stale month)."""
     parts = {
         "incident": rawsql.insert_sql([incident], connection,
                                       computed={"reference": _FROM_COUNTER}),
@@ -167,8 +204,9 @@ def _write_together(unit: Unit, year: int, incident: Incident, staff: list[Staff
         "stale": rawsql.insert_sql(stale, connection),
         "event": rawsql.insert_sql([event], connection, computed={"detail": _FROM_COUNTER}),
     }
-    sql = _together_sql().format(**{name: text for name, (text, _) in parts.items()})
-    params = [unit.trust_id, year, _reference_prefix(unit, year)]
+    sql = _together_sql(checked).format(**{name: text for name, (text, _) in parts.items()})
+    params = [unit.trust_id, year, *(_unit_check(unit) if checked else ()),
+              _reference_prefix(unit, year)]
     for _, values in parts.values():
         params += values
     with _own_transaction():
@@ -299,28 +337,58 @@ def _model_values(values: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def incident_create(
-    *,
-    actor,
-    unit_id: int,
-    values: dict[str, Any],
-    staff: list[dict[str, Any]],
-    incident_id: uuid.UUID | None = None,
-    reported_at: datetime | None = None,
-    request=None,
-) -> CreateResult:
-    """Record a new incident for `actor`'s trust. Idempotent on `incident_id`."""
-    if not scoping.can_report(actor):
-        raise IncidentRefused("Only members of a trust can report incidents.")
-    incident_id = incident_id or uuid.uuid4()
+# Units this process has read, by id: (trust id, the unit's column values). A create on
+# PostgreSQL for a remembered unit skips reading it; its one statement checks that the row still
+# holds these values and writes nothing if it does not (`_together_sql`). At most this many.
+_UNITS_REMEMBERED = 10_000
+_units: dict[int, tuple[int, tuple[Any, ...]]] = {}
+
+
+def _remember_unit(unit: Unit) -> None:
+    if len(_units) >= _UNITS_REMEMBERED:
+        _units.clear()
+    _units[unit.pk] = (unit.trust_id, tuple(getattr(unit, f.attname)
+                                            for f in Unit._meta.concrete_fields))
+
+
+def _remembered_unit(unit_id: object, actor) -> Unit | None:
+    """The unit as this process last read it, if it did and the unit was in `actor`'s trust."""
+    try:
+        known = _units.get(Unit._meta.pk.get_prep_value(unit_id))
+    except (TypeError, ValueError):
+        return None
+    if known is None or known[0] != actor.trust_id:
+        return None
+    unit = Unit.from_db(connection.alias, None, known[1])
+    Unit.trust.field.set_cached_value(unit, actor.trust)
+    return unit
+
+
+def _unit_read_first(actor, incident_id: uuid.UUID, unit_id: object, request) -> Unit | None:
+    """The unit, read together with whether the id is taken: None if it is (the create answers
+    with the first incident). Another trust's unit, or none, is refused."""
     exists, unit = _existing_or_unit(incident_id, unit_id)
     if exists:
-        return _replay(incident_id, actor)
+        return None
     if unit is None or unit.trust_id != actor.trust_id:
         if unit is not None:
             _refuse_unit(actor, unit_id, request)
         raise IncidentRejected([rules.Problem("unit", "Choose a unit from your own trust.",
                                               "unit_in_trust", unit_id)])
+    return unit
+
+
+@dataclass
+class _NewRows:
+    incident: Incident
+    staff: list[StaffAffected]
+    stale: list[Model]
+    event: AuditEvent
+
+
+def _new_rows(actor, unit: Unit, incident_id: uuid.UUID, values: dict[str, Any],
+              staff: list[dict[str, Any]], reported_at: datetime | None, request) -> _NewRows:
+    """The rows a create writes, unsaved, once the rules pass (IncidentRejected if not)."""
     now = timezone.now()
     reported_at = reported_at or now
     values = _model_values(values)
@@ -335,19 +403,69 @@ def incident_create(
         id=incident_id, trust=unit.trust, unit=unit, reported_by=actor, sector=unit.trust.sector,
         reported_at=reported_at, status=Status.SUBMITTED, **values,
     )
-    staff_rows = [StaffAffected(incident=incident, **member) for member in staff]
-    stale = analytics_services.stale_months(unit.trust_id, [incident.occurred_at])
-    event = audit_event(actor=actor, action=Action.CREATE, object_type="incident",
-                        object_id=incident.pk, trust=unit.trust, request=request)
+    return _NewRows(
+        incident=incident,
+        staff=[StaffAffected(incident=incident, **member) for member in staff],
+        stale=analytics_services.stale_months(unit.trust_id, [incident.occurred_at]),
+        event=audit_event(actor=actor, action=Action.CREATE, object_type="incident",
+                          object_id=incident.pk, trust=unit.trust, request=request),
+    )
+
+
+def _write(unit: Unit, rows: _NewRows, *, together: bool, checked: bool) -> None:
+    parts = (unit, rows.incident.reported_at.year, rows.incident, rows.staff, rows.stale,
+             rows.event)
+    if together:
+        _write_together(*parts, checked=checked)
+    else:
+        _write_in_steps(*parts)
+
+
+def incident_create(
+    *,
+    actor,
+    unit_id: int,
+    values: dict[str, Any],
+    staff: list[dict[str, Any]],
+    incident_id: uuid.UUID | None = None,
+    reported_at: datetime | None = None,
+    request=None,
+) -> CreateResult:
+    """Record a new incident for `actor`'s trust. Idempotent on `incident_id`."""
+    if not scoping.can_report(actor):
+        raise IncidentRefused("Only members of a trust can report incidents.")
+    incident_id = incident_id or uuid.uuid4()
     together = connection.vendor == "postgresql" and rawsql.saved_quietly(Incident, AuditEvent)
-    write = _write_together if together else _write_in_steps
+    # A remembered unit is not read first: the one statement checks it. Whether the id is taken
+    # is then found by the write (a duplicate fails it) or, before a rejection is given, by a
+    # read: a retry always answers with the first incident.
+    unit = _remembered_unit(unit_id, actor) if together else None
+    checked = unit is not None
+    if unit is None:
+        unit = _unit_read_first(actor, incident_id, unit_id, request)
+        if unit is None:
+            return _replay(incident_id, actor)
+        if together:
+            _remember_unit(unit)
     try:
-        write(unit, reported_at.year, incident, staff_rows, stale, event)
-    except IntegrityError:
+        rows = _new_rows(actor, unit, incident_id, values, staff, reported_at, request)
+    except IncidentRejected:
+        if checked and Incident.objects.filter(pk=incident_id).exists():
+            return _replay(incident_id, actor)
+        raise
+    try:
+        _write(unit, rows, together=together, checked=checked)
+    except IntegrityError as error:
+        if checked and _unit_changed(error):
+            # Changed or gone since this process read it: forget it and start again.
+            _units.pop(unit.pk, None)
+            return incident_create(actor=actor, unit_id=unit_id, values=values, staff=staff,
+                                   incident_id=incident_id, reported_at=reported_at,
+                                   request=request)
         if not Incident.objects.filter(pk=incident_id).exists():
             raise
         return _replay(incident_id, actor)
-    return CreateResult(incident, created=True, staff=staff_rows)
+    return CreateResult(rows.incident, created=True, staff=rows.staff)
 
 
 def incident_record(incident: Incident) -> tuple[dict[str, Any], list[dict[str, Any]]]:
