@@ -13,7 +13,7 @@ from staffsafe.analytics.models import StaleMonth
 from staffsafe.audit.models import AuditEvent
 from staffsafe.incidents import services
 from staffsafe.incidents.models import Incident, ReferenceCounter, StaffAffected
-from staffsafe.organisations.models import Unit
+from staffsafe.organisations.models import Trust, Unit
 from tests.factories import incident_values, make_incident, staff_member
 
 
@@ -208,3 +208,49 @@ def test_a_unit_moved_to_another_trust_since_it_was_read_is_refused_and_audited(
     assert ReferenceCounter.objects.get(trust=world.trust).last == 1
     assert AuditEvent.objects.filter(action="refused", actor=world.reporter,
                                      object_type="unit").count() == 1
+
+
+@only_postgresql
+def test_another_trusts_unit_is_refused_even_after_this_process_has_used_it(world, other_world):
+    make_incident(other_world.reporter, other_world.ward)
+    with pytest.raises(services.IncidentRejected) as rejected:
+        make_incident(world.reporter, other_world.ward)
+    assert [p.field for p in rejected.value.problems] == ["unit"]
+    assert Incident.objects.filter(trust=world.trust).count() == 0
+    assert AuditEvent.objects.filter(action="refused", actor=world.reporter,
+                                     object_type="unit").count() == 1
+
+
+@only_postgresql
+def test_a_moved_unit_is_refused_and_audited_when_the_request_breaks_a_rule_too(
+        world, other_world):
+    make_incident(world.reporter, world.ward)
+    Unit.objects.filter(pk=world.ward.pk).update(trust=other_world.trust)
+    with pytest.raises(services.IncidentRejected) as rejected:
+        make_incident(world.reporter, world.ward, occurred_at=timezone.now() + timedelta(days=1))
+    assert [p.field for p in rejected.value.problems] == ["unit"]
+    assert AuditEvent.objects.filter(action="refused", actor=world.reporter,
+                                     object_type="unit").count() == 1
+
+
+@only_postgresql
+def test_a_trust_changed_since_the_reporter_was_read_is_written_as_it_is_now(world):
+    make_incident(world.reporter, world.ward)
+    Trust.objects.filter(pk=world.trust.pk).update(ods_code="RZZ", sector="community")
+    # world.reporter still holds the trust as it was.
+    result = services.incident_create(actor=world.reporter, unit_id=world.ward.pk,
+                                      values=incident_values(), staff=[staff_member()])
+    assert result.incident.reference.startswith("RZZ-")
+    assert Incident.objects.get(pk=result.incident.pk).sector == "community"
+
+
+@only_postgresql
+def test_a_unit_deleted_since_it_was_read_is_refused_and_writes_nothing(world):
+    first = make_incident(world.reporter, world.other_ward)
+    Incident.objects.filter(pk=first.pk).delete()
+    Unit.objects.filter(pk=world.other_ward.pk).delete()
+    with pytest.raises(services.IncidentRejected) as rejected:
+        make_incident(world.reporter, world.other_ward)
+    assert [p.field for p in rejected.value.problems] == ["unit"]
+    assert Incident.objects.count() == 0
+    assert ReferenceCounter.objects.get(trust=world.trust).last == 1

@@ -114,10 +114,11 @@ def _clean_staff(staff: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return cleaned
 
 
+_NEW_COUNTER_ROW = "VALUES (%s, %s, 1)"
 _NEXT_NUMBER_SQL = (
     # One statement takes the row lock, counts on and returns the number: no race on a year's
     # first report, and the lock is held only from here to the commit.
-    "INSERT INTO {table} (trust_id, year, last) VALUES (%s, %s, 1) "
+    "INSERT INTO {table} (trust_id, year, last) " + _NEW_COUNTER_ROW + " "
     "ON CONFLICT (trust_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING "
 )
 # A reference is the trust's ODS code, the year and the year's number, at least six digits.
@@ -151,7 +152,9 @@ def _together_sql(checked: bool) -> str:
                  f"length(last::text)), '0') AS reference")
     counter = _NEXT_NUMBER_SQL.format(table=table)
     if checked:
-        counter = counter.replace("VALUES (%s, %s, 1)",
+        # The counter's new row, given only while the check holds (`_NEW_COUNTER_ROW` is the
+        # part of `_NEXT_NUMBER_SQL` this replaces).
+        counter = counter.replace(_NEW_COUNTER_ROW,
                                   f"SELECT %s, %s, 1 WHERE {_unit_check_sql()}")
     return (
         f"WITH counter AS ({counter}{reference}), "  # noqa: S608
@@ -161,18 +164,26 @@ def _together_sql(checked: bool) -> str:
 
 
 def _unit_check_sql() -> str:
-    """True while the unit's row holds the given values, column by column (`_unit_check`)."""
+    """True while the unit's row, and its trust's, hold the given values, column by column
+    (`_unit_check`): the unit as remembered, the trust as the reporter's request holds it."""
     quote = connection.ops.quote_name
-    same = " AND ".join(f"u.{quote(f.column)} IS NOT DISTINCT FROM %s"
-                        for f in Unit._meta.concrete_fields if not f.primary_key)
+    same = " AND ".join(
+        f"{alias}.{quote(f.column)} IS NOT DISTINCT FROM %s"
+        for alias, model in (("u", Unit), ("t", Trust))
+        for f in model._meta.concrete_fields if not f.primary_key)
     return (f"EXISTS (SELECT 1 FROM {rawsql.table(Unit, connection)} u "  # noqa: S608
+            f"INNER JOIN {rawsql.table(Trust, connection)} t "
+            f"ON t.{quote(Trust._meta.pk.column)} = u.{quote('trust_id')} "
             f"WHERE u.{quote(Unit._meta.pk.column)} = %s AND {same})")
 
 
 def _unit_check(unit: Unit) -> list[Any]:
-    """The parameters of `_unit_check_sql` for the unit's values as this process knows them."""
-    return [unit.pk] + [f.get_db_prep_value(getattr(unit, f.attname), connection)
-                        for f in Unit._meta.concrete_fields if not f.primary_key]
+    """The parameters of `_unit_check_sql`: the unit's values as this process remembers them,
+    and its trust's as the create is about to use them."""
+    return [unit.pk] + [
+        f.get_db_prep_value(getattr(instance, f.attname), connection)
+        for instance in (unit, unit.trust)
+        for f in type(instance)._meta.concrete_fields if not f.primary_key]
 
 
 def _unit_changed(error: IntegrityError) -> bool:
@@ -436,11 +447,32 @@ def incident_create(
         raise IncidentRefused("Only members of a trust can report incidents.")
     incident_id = incident_id or uuid.uuid4()
     together = connection.vendor == "postgresql" and rawsql.saved_quietly(Incident, AuditEvent)
-    # A remembered unit is not read first: the one statement checks it. Whether the id is taken
-    # is then found by the write (a duplicate fails it) or, before a rejection is given, by a
-    # read: a retry always answers with the first incident.
-    unit = _remembered_unit(unit_id, actor) if together else None
-    checked = unit is not None
+    create = functools.partial(_create, actor, unit_id, incident_id, values, staff, reported_at,
+                               request, together=together)
+    if together and (unit := _remembered_unit(unit_id, actor)) is not None:
+        try:
+            return create(unit)
+        except _ReadUnitFirst:
+            # Rejected, or the unit changed or went since this process read it: start again,
+            # reading it first (and remembering it afresh if it is still the trust's).
+            _units.pop(unit.pk, None)
+    return create(None)
+
+
+class _ReadUnitFirst(Exception):
+    """A create with a remembered unit must start again and read the unit first."""
+
+
+def _create(actor, unit_id: object, incident_id: uuid.UUID, values: dict[str, Any],
+            staff: list[dict[str, Any]], reported_at: datetime | None, request,
+            remembered: Unit | None, *, together: bool) -> CreateResult:
+    """The create with the unit remembered (checked by the write) or, if None, read first.
+
+    With a remembered unit nothing is read before the write: a duplicate id fails the write and
+    the create answers with the first incident. A request the rules reject reads the unit (and
+    whether the id is taken) before saying so, so that a retry answers with the first incident,
+    and another trust's unit is refused and audited, exactly as when the unit is read first."""
+    unit = remembered
     if unit is None:
         unit = _unit_read_first(actor, incident_id, unit_id, request)
         if unit is None:
@@ -450,18 +482,14 @@ def incident_create(
     try:
         rows = _new_rows(actor, unit, incident_id, values, staff, reported_at, request)
     except IncidentRejected:
-        if checked and Incident.objects.filter(pk=incident_id).exists():
-            return _replay(incident_id, actor)
-        raise
+        if remembered is None:
+            raise
+        raise _ReadUnitFirst from None
     try:
-        _write(unit, rows, together=together, checked=checked)
+        _write(unit, rows, together=together, checked=remembered is not None)
     except IntegrityError as error:
-        if checked and _unit_changed(error):
-            # Changed or gone since this process read it: forget it and start again.
-            _units.pop(unit.pk, None)
-            return incident_create(actor=actor, unit_id=unit_id, values=values, staff=staff,
-                                   incident_id=incident_id, reported_at=reported_at,
-                                   request=request)
+        if remembered is not None and _unit_changed(error):
+            raise _ReadUnitFirst from error
         if not Incident.objects.filter(pk=incident_id).exists():
             raise
         return _replay(incident_id, actor)
