@@ -144,7 +144,8 @@ def _together_sql(checked: bool) -> str:
     in one statement; the statement's parts are filled in by `_write_together`.
 
     `checked`: the counter counts on only while the unit's row still holds the values the
-    process remembered for it (`_unit_check_sql`). If it does not, the counter gives no reference,
+    process remembered for it, and its trust's row the values the create used (`_unit_check_sql`).
+    If not, the counter gives no reference,
     the parts that take it fail their NOT NULL and nothing is written (`_unit_changed`)."""
     table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
     # The same reference as `_next_reference`: lpad alone would cut a seventh digit off.
@@ -350,7 +351,8 @@ def _model_values(values: dict[str, Any]) -> dict[str, Any]:
 
 # Units this process has read, by id: (trust id, the unit's column values). A create on
 # PostgreSQL for a remembered unit skips reading it; its one statement checks that the row still
-# holds these values and writes nothing if it does not (`_together_sql`). At most this many.
+# holds these values (and the trust's row the reporter's) and writes nothing if not
+# (`_together_sql`). At most this many.
 _UNITS_REMEMBERED = 10_000
 _units: dict[int, tuple[int, tuple[Any, ...]]] = {}
 
