@@ -163,15 +163,12 @@ def test_a_retry_whose_request_is_now_refused_answers_with_the_first_incident(wo
     assert Incident.objects.count() == 1
 
 
-# The tests below hold on both databases; on PostgreSQL they also cover a unit the process has
-# read before (remembered, and checked by the one statement: ADR 0014).
-only_postgresql = pytest.mark.skipif(
+# The unit-change tests below hold on both databases; on PostgreSQL they also cover a unit the
+# process has read before (remembered, and checked by the one statement: ADR 0014).
+@pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="a remembered unit is checked inside PostgreSQL's one statement (ADR 0014); SQLite "
     "reads the unit before every write, so there is no statement to count")
-
-
-@only_postgresql
 def test_a_unit_read_once_is_checked_by_the_write_instead_of_read_again(world):
     make_incident(world.reporter, world.ward)
     with CaptureQueriesContext(connection) as queries:

@@ -145,8 +145,8 @@ def _together_sql(checked: bool) -> str:
 
     `checked`: the counter counts on only while the unit's row still holds the values the
     process remembered for it, and its trust's row the values the create used (`_unit_check_sql`).
-    If not, the counter gives no reference,
-    the parts that take it fail their NOT NULL and nothing is written (`_unit_changed`)."""
+    If not, the counter gives no reference, the parts that take it fail their NOT NULL and
+    nothing is written (`_unit_changed`)."""
     table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
     # The same reference as `_next_reference`: lpad alone would cut a seventh digit off.
     reference = (f"%s::text || lpad(last::text, greatest({_NUMBER_DIGITS}, "
