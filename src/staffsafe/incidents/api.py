@@ -36,10 +36,10 @@ def _answer(request: HttpRequest, result: services.CreateResult) -> IncidentOut:
 @router.post("", response={200: IncidentOut, 201: IncidentOut},
              summary="Report an incident (idempotent on `id`)")
 def create_incident(request: HttpRequest, payload: IncidentIn) -> Status:
-    values = payload.dict(exclude={"id", "unit_id", "staff"})
+    values = payload.model_dump(exclude={"id", "unit_id", "staff"})
     result = services.incident_create(
         actor=request.user, unit_id=payload.unit_id, values=values,
-        staff=[member.dict() for member in payload.staff], incident_id=payload.id,
+        staff=[member.model_dump() for member in payload.staff], incident_id=payload.id,
         request=request,
     )
     return Status(201 if result.created else 200, _answer(request, result))
@@ -64,8 +64,8 @@ def get_incident(request: HttpRequest, incident_id: uuid.UUID) -> dict[str, Any]
 def update_incident(request: HttpRequest, incident_id: uuid.UUID,
                     payload: IncidentPatch) -> dict[str, Any]:
     incident = selectors.incident_get(request.user, incident_id, request=request)
-    changes = payload.dict(exclude_unset=True, exclude={"version", "status", "staff"})
-    staff = [m.dict() for m in payload.staff] if payload.staff is not None else None
+    changes = payload.model_dump(exclude_unset=True, exclude={"version", "status", "staff"})
+    staff = [m.model_dump() for m in payload.staff] if payload.staff is not None else None
     updated = services.incident_update(
         actor=request.user, incident=incident, expected_version=payload.version,
         changes=changes, staff=staff, status=payload.status, request=request,

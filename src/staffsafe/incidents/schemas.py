@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import AwareDatetime, Field, conlist
+from pydantic import AwareDatetime, BaseModel, Field, conlist
 
 from staffsafe.datastandard import codes
 from staffsafe.incidents.models import Status
@@ -21,7 +21,12 @@ FreeText = Annotated[str, Field(max_length=settings.FREE_TEXT_MAX_LENGTH)]
 Category = _one(codes.CATEGORY)
 
 
-class StaffIn(Schema):
+class _In(BaseModel):
+    """What a client sends: validated as the JSON object it is. ninja's `Schema` would first wrap
+    it for reading model attributes, which a request body never needs."""
+
+
+class StaffIn(_In):
     staff_group: _one(codes.STAFF_GROUP)  # type: ignore[valid-type]
     employment_type: _one(codes.EMPLOYMENT_TYPE) | None = None  # type: ignore[valid-type]
     patient_facing: bool | None = None
@@ -34,7 +39,7 @@ class StaffIn(Schema):
     days_absent: Annotated[int, Field(ge=0, le=3660)] | None = None
 
 
-class _Optional(Schema):
+class _Optional(_In):
     """Fields a reporter may give and a manager completes later."""
 
     setting: _one(codes.SETTING) | None = None  # type: ignore[valid-type]
@@ -75,7 +80,7 @@ class IncidentIn(_Optional):
     staff: conlist(StaffIn, min_length=1, max_length=50)  # type: ignore[valid-type]
 
 
-class IncidentPatch(Schema):
+class IncidentPatch(_In):
     """A manager's change. Send the `version` you read; only the fields you send change."""
 
     version: int
