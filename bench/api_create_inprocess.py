@@ -68,8 +68,12 @@ def child(creates: int, warmup: int, world: dict, kinds: list[str]) -> None:
 
     def call(path: str, method: str, body: bytes, expected: str) -> None:
         status: list[str] = []
-        answer = b"".join(application(_environ(path, method, world["token"], body),
-                                      lambda s, _headers: status.append(s)))
+        response = application(_environ(path, method, world["token"], body),
+                               lambda s, _headers: status.append(s))
+        try:
+            answer = b"".join(response)
+        finally:
+            response.close()  # as a server does: Django's request_finished
         if not status[0].startswith(expected):
             sys.exit(f"{method} {path} answered {status[0]}: {answer[:500]!r}")
 
@@ -123,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--kinds", default="noop,api", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if (args.creates is not None and args.creates < 1) or args.warmup < 0:
+        parser.error("--creates must be 1 or more, and --warmup 0 or more")
     creates = args.creates or (100 if args.instructions else 3000)
     if args.child:
         child(creates, args.warmup, json.loads(args.child), args.kinds.split(","))

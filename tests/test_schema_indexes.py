@@ -36,7 +36,7 @@ def test_no_index_repeats_the_leading_columns_of_another(model):
 
 @pytest.mark.django_db
 def test_the_lead_s_search_and_the_foreign_keys_keep_an_index_each():
-    assert {("trust_id", "at"), ("object_id",), ("actor_id",)} <= {
+    assert {("trust_id", "at"), ("trust_id", "action", "at"), ("object_id",), ("actor_id",)} <= {
         columns for columns, _ in _indexes(AuditEvent).values()}
     incident = {columns for columns, _ in _indexes(Incident).values()}
     assert {("trust_id", "status", "occurred_at"), ("unit_id", "status"),

@@ -144,6 +144,25 @@ def test_malformed_json_gets_a_clear_error_not_a_500(world, api, raw, status):
     assert Incident.objects.count() == 0
 
 
+@pytest.mark.parametrize(("raw", "location"), [
+    ("[]", "body.payload"), ('"a string"', "body.payload"), ("null", "body.payload"),
+])
+def test_a_body_that_is_not_an_object_says_so_where(world, api, raw, location):
+    response = api(world.reporter).post("/incidents", raw=raw)
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"loc": location.split("."), "type": "model_type", "msg": "Send a JSON object here."}]
+
+
+def test_a_staff_member_that_is_not_an_object_is_located(world, api):
+    response = api(world.reporter).post("/incidents", body(world.ward, staff=["a nurse"]))
+    assert response.status_code == 422
+    assert response.json()["detail"] == [{"loc": ["body", "payload", "staff", 0],
+                                          "type": "model_type",
+                                          "msg": "Send a JSON object here."}]
+    assert Incident.objects.count() == 0
+
+
 @pytest.mark.parametrize(("overrides", "location"), [
     ({"unit_id": "ward seven"}, "body.payload.unit_id"),
     ({"category": "punching"}, "body.payload.category"),

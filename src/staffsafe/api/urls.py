@@ -65,10 +65,15 @@ def _edit_conflict(request: HttpRequest, exc: IncidentEditConflict) -> HttpRespo
                   "Fetch it again and re-apply your change.")
 
 
+# pydantic names its own classes where an object was expected ("... instance of IncidentIn").
+_MESSAGES = {"model_type": "Send a JSON object here.", "dict_type": "Send a JSON object here."}
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return _error(request, 422, [
-        {"loc": list(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        {"loc": list(e.get("loc", [])), "type": e.get("type", ""),
+         "msg": _MESSAGES.get(e.get("type", ""), e.get("msg", ""))}
         for e in exc.errors
     ])
 

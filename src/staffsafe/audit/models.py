@@ -49,9 +49,11 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         # Every event writes every index, and every view of an incident writes an event: only
         # the indexes a reader uses (ADR 0016). The lead's search is one trust's events, newest
-        # first; an investigation follows one object or one person.
+        # first, often of one action (the rare ones: refusals, exports, failed sign-ins); an
+        # investigation follows one object or one person.
         indexes = [
             models.Index(fields=["trust", "at"], name="audit_trust_at"),
+            models.Index(fields=["trust", "action", "at"], name="audit_trust_action_at"),
             models.Index(fields=["object_id"], name="audit_object_id"),
         ]
 

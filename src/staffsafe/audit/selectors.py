@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from staffsafe.accounts.scoping import can_search_audit
 from staffsafe.audit.models import AuditEvent
@@ -24,8 +25,13 @@ def audit_events_for(
             Q(actor_label__icontains=text) | Q(object_id__icontains=text)
             | Q(detail__icontains=text)
         )
+    # Whole local days as a range of `at`, which its index serves (`at__date` would not).
     if since:
-        events = events.filter(at__date__gte=since)
+        events = events.filter(at__gte=_start_of(since))
     if until:
-        events = events.filter(at__date__lte=until)
+        events = events.filter(at__lt=_start_of(until + timedelta(days=1)))
     return events
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

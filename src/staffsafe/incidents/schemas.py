@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from ninja import Schema
-from pydantic import AwareDatetime, BaseModel, Field, conlist
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, conlist
 
 from staffsafe.datastandard import codes
 from staffsafe.incidents.models import Status
@@ -116,7 +116,7 @@ class IncidentPatch(_In):
 
 
 class StaffOut(StaffIn):
-    pass
+    model_config = ConfigDict(from_attributes=True)
 
 
 class IncidentOut(Schema):

@@ -1,16 +1,22 @@
-"""Only the indexes a reader uses (ADR 0016): one trust's events by time, and one object's.
+"""Only the indexes a reader uses (ADR 0016): one trust's events by time (and by action), and
+one object's.
 
 SQLite rebuilds the table to change it, and its trigger goes with the old table: the trigger of
-0002 is made again at the end."""
-
-import importlib
+0002 is made again after the changes, whichever way the migration runs."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
 
-_APPEND_ONLY = importlib.import_module("staffsafe.audit.migrations.0002_append_only")
+# 0002's trigger, as it made it.
+SQLITE_APPEND_ONLY = """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_auditevent
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END"""
+
+
+def _append_only_again(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(SQLITE_APPEND_ONLY, params=None)
 
 
 class Migration(migrations.Migration):
@@ -22,6 +28,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Undone last: the trigger again after the table's rebuild back.
+        migrations.RunPython(migrations.RunPython.noop, _append_only_again),
         migrations.AlterField(
             model_name='auditevent',
             name='action',
@@ -50,6 +58,9 @@ class Migration(migrations.Migration):
             model_name='auditevent',
             index=models.Index(fields=['object_id'], name='audit_object_id'),
         ),
-        migrations.RunPython(_APPEND_ONLY._run({"sqlite": _APPEND_ONLY.SQLITE_UP}),
-                             migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name='auditevent',
+            index=models.Index(fields=['trust', 'action', 'at'], name='audit_trust_action_at'),
+        ),
+        migrations.RunPython(_append_only_again, migrations.RunPython.noop),
     ]
