@@ -27,7 +27,8 @@ What it does, every step bounded in count and time and only on 127.0.0.1:
 The load generator is a minimal HTTP/1.1 client on asyncio streams (keep-alive where the server
 allows it), so that it costs the server as little CPU as possible: a timeout without a task per
 request, and only retried creates' answers parsed (every other answer must name its incident's
-id). Its own CPU time per request is measured and printed. The exit status is 1 if any request failed or any check did not hold.
+id). Its own CPU time per request is measured and printed. The exit status is 1 if any request
+failed or any check did not hold.
 
 On a machine shared with other work, each phase first waits (--quiet-wait) for the CPUs to be
 nearly idle, and is measured again (up to --attempts) when other processes took more than
