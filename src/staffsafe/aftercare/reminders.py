@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -34,6 +34,7 @@ from staffsafe.accounts import scoping
 from staffsafe.aftercare import selectors
 from staffsafe.aftercare.models import SentReminder
 from staffsafe.aftercare.presenters import task_path
+from staffsafe.core.days import local_start
 from staffsafe.core.presenters import date_uk, datetime_uk
 
 STAGE_DUE, STAGE_OVERDUE, STAGE_DIGEST = "due", "overdue", "digest"
@@ -139,7 +140,7 @@ def _digest(trust, lead, tasks: list[selectors.Task], now: datetime) -> PlannedR
     day = timezone.localtime(now).date()
     return PlannedReminder(
         kind=KIND_DIGEST, subject_key=f"trust:{trust.pk}", recipient_id=lead.pk,
-        stage=STAGE_DIGEST, due_at=timezone.make_aware(datetime.combine(day, time.min)),
+        stage=STAGE_DIGEST, due_at=local_start(day),
         trust_id=trust.pk, to_address=lead.email,
         subject=f"StaffSafe daily digest, {date_uk(day)}: {len(overdue)} overdue, "
                 f"{len(soon)} due soon", body="\n".join(lines))

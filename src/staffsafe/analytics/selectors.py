@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from staffsafe.accounts import scoping
 from staffsafe.analytics.models import StaffSurveyResult, TrustCell
+from staffsafe.core.days import local_start
 from staffsafe.datastandard import codes
 from staffsafe.incidents.models import Incident, StaffAffected
 from staffsafe.organisations.models import Headcount, Site, Unit
@@ -50,10 +51,6 @@ def months_between(first: date, last: date) -> list[date]:
 
 def last_complete_month(today: date | None = None) -> date:
     return add_months(month_start(today or timezone.localdate()), -1)
-
-
-def _local_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _as_month(value: Any) -> date:
@@ -109,8 +106,8 @@ def filter_options(user) -> dict[str, list[tuple[int, str]]]:
 def _filtered(user, f: DashboardFilters, *, period: bool = True) -> QuerySet[Incident]:
     incidents = dashboard_incidents(user)
     if period:
-        incidents = incidents.filter(occurred_at__gte=_local_start(f.period_from),
-                                     occurred_at__lt=_local_start(add_months(f.period_to, 1)))
+        incidents = incidents.filter(occurred_at__gte=local_start(f.period_from),
+                                     occurred_at__lt=local_start(add_months(f.period_to, 1)))
     if f.site_id:
         incidents = incidents.filter(unit__site_id=f.site_id)
     if f.unit_id:

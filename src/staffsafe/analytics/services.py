@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import polars as pl
@@ -22,6 +22,7 @@ from staffsafe.analytics import rollup
 from staffsafe.analytics.models import StaffSurveyResult, StaleMonth, TrustCell
 from staffsafe.audit.services import Action, audit_record
 from staffsafe.core import rawsql
+from staffsafe.core.days import local_start
 from staffsafe.core.frames import query_frame
 from staffsafe.organisations.models import Trust
 
@@ -135,8 +136,7 @@ def trust_months_stale(trust_id: int, moments: Iterable[datetime | None]) -> Non
 def _month_bounds(months: list[date]) -> tuple[datetime, datetime]:
     last = max(months)
     after = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    return (timezone.make_aware(datetime.combine(min(months), time.min)),
-            timezone.make_aware(datetime.combine(after, time.min)))
+    return local_start(min(months)), local_start(after)
 
 
 def _month_frames(trust_id: int, months: list[date]) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from staffsafe.accounts.scoping import can_search_audit
 from staffsafe.audit.models import AuditEvent
+from staffsafe.core.days import local_start
 
 
 def audit_events_for(
@@ -27,11 +27,7 @@ def audit_events_for(
         )
     # Whole local days as a range of `at`, which its index serves (`at__date` would not).
     if since:
-        events = events.filter(at__gte=_start_of(since))
+        events = events.filter(at__gte=local_start(since))
     if until:
-        events = events.filter(at__lt=_start_of(until + timedelta(days=1)))
+        events = events.filter(at__lt=local_start(until + timedelta(days=1)))
     return events
-
-
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))

@@ -7,7 +7,7 @@ and the sign-off service (to keep the figures in the frozen review) both call it
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Q
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from staffsafe.analytics import spc as spc_core
 from staffsafe.collection.models import Return
+from staffsafe.core.days import local_start
 from staffsafe.incidents.models import Incident
 from staffsafe.standard import editions
 from staffsafe.standard.cycle import add_months
@@ -31,12 +32,8 @@ def _month_starts(today: date, count: int) -> list[date]:
     return [add_months(this_month, -n) for n in range(count, 0, -1)]
 
 
-def _aware(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _monthly_counts(trust_id: int, months: list[date]) -> list[int]:
-    start, end = _aware(months[0]), _aware(add_months(months[-1], 1))
+    start, end = local_start(months[0]), local_start(add_months(months[-1], 1))
     rows = (Incident.objects.filter(trust_id=trust_id, reported_at__gte=start, reported_at__lt=end)
             .annotate(month=TruncMonth("reported_at")).values("month")
             .annotate(n=Count("id")).values_list("month", "n"))
@@ -89,8 +86,8 @@ def live_evidence(trust_id: int, *, today: date | None = None,
     today = today or timezone.localdate()
     months = _month_starts(today, LIVE_MONTHS)
     counts = _monthly_counts(trust_id, months)
-    window = Incident.objects.filter(trust_id=trust_id, reported_at__gte=_aware(months[0]),
-                                     reported_at__lt=_aware(add_months(months[-1], 1)))
+    window = Incident.objects.filter(trust_id=trust_id, reported_at__gte=local_start(months[0]),
+                                     reported_at__lt=local_start(add_months(months[-1], 1)))
     assaults = window.filter(category="physical_assault").aggregate(
         total=Count("id"), debrief=Count("id", filter=Q(debrief_offered=True)),
         wellbeing=Count("id", filter=Q(wellbeing_conversation_offered=True)))
