@@ -94,3 +94,18 @@ def test_one_process_serves_with_waitress(server):
 def test_a_nonsense_count_is_refused_before_anything_starts(args):
     with pytest.raises(CommandError, match="--workers and --threads take a whole number"):
         call_command("serve", *args)
+
+
+def test_a_server_process_imports_every_view_before_its_first_request(tmp_path):
+    """Otherwise the first request each process serves would wait while the analytics views
+    import scipy and matplotlib (about a second)."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(STAFFSAFE_DEMO_MODE="true", STAFFSAFE_DATA_DIR=str(tmp_path),
+               DJANGO_SETTINGS_MODULE="staffsafe.config.settings")
+    probe = ("import sys; import staffsafe.config.wsgi; "
+             "print(sorted({'staffsafe.analytics.views', 'staffsafe.incidents.api', "
+             "'matplotlib', 'scipy.stats'} - set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,  # noqa: S603
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
