@@ -14,6 +14,13 @@ from django.core.management import CommandError, call_command
 START_TIMEOUT_S = 60
 
 
+def _demo_env(tmp_path) -> dict[str, str]:
+    """A server process's environment: demo mode on its own SQLite file in `tmp_path`."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(STAFFSAFE_DEMO_MODE="true", STAFFSAFE_DATA_DIR=str(tmp_path))
+    return env
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -27,8 +34,7 @@ def server(tmp_path):
 
     def start(*args: str) -> tuple[subprocess.Popen, int]:
         port = _free_port()
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        env.update(STAFFSAFE_DEMO_MODE="true", STAFFSAFE_DATA_DIR=str(tmp_path))
+        env = _demo_env(tmp_path)
         log = tmp_path / f"serve-{port}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S603
@@ -99,9 +105,7 @@ def test_a_nonsense_count_is_refused_before_anything_starts(args):
 def test_a_server_process_imports_every_view_before_its_first_request(tmp_path):
     """Otherwise the first request each process serves would wait while the analytics views
     import scipy and matplotlib (about a second)."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(STAFFSAFE_DEMO_MODE="true", STAFFSAFE_DATA_DIR=str(tmp_path),
-               DJANGO_SETTINGS_MODULE="staffsafe.config.settings")
+    env = {**_demo_env(tmp_path), "DJANGO_SETTINGS_MODULE": "staffsafe.config.settings"}
     probe = ("import sys; import staffsafe.config.wsgi; "
              "print(sorted({'staffsafe.config.urls', 'staffsafe.analytics.views', "
              "'staffsafe.incidents.api', 'staffsafe.incidents.views'} - set(sys.modules)))")
